@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where finished bytes go. Writers batch their output into large pieces before calling this.
+public protocol OutputSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+public struct OutputError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    public var description: String { "Cannot write \(path): \(reason)" }
+}
+
+/// The text of `errno`, as `strerror` gives it.
+public func errnoDescription(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+}
+
+/// Writes to a file descriptor, retrying short writes and `EINTR`.
+public final class FileDescriptorSink: OutputSink {
+    public let fd: Int32
+    public let path: String
+    public private(set) var bytesWritten: Int64 = 0
+
+    public init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard var p = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Glibc.write(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: path, reason: errnoDescription())
+            }
+            p += n
+            left -= n
+            bytesWritten += Int64(n)
+        }
+    }
+}
+
+/// Collects everything in memory (tests, small parts).
+public final class MemorySink: OutputSink {
+    public private(set) var bytes: [UInt8] = []
+    public init() {}
+    public func write(_ chunk: UnsafeRawBufferPointer) throws { bytes.append(contentsOf: chunk) }
+}

@@ -1,0 +1,1 @@
+// CSVWriter: see README.md (Architecture).

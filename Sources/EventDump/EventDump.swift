@@ -1,0 +1,1 @@
+// EventDump: see README.md (Architecture).

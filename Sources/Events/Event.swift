@@ -1,0 +1,68 @@
+import Timestamps
+
+/// Where one key's value sits inside an event's bytes.
+public struct FieldSlot: Sendable {
+    /// What the slot holds.
+    public enum Form: UInt8, Sendable {
+        /// The key was missing or `null`.
+        case absent
+        /// A string with no escapes: `start..<start+length` are its UTF-8 bytes, quotes excluded.
+        case plainString
+        /// A string with escapes: the range is the raw text between the quotes; decode before use.
+        case escapedString
+        /// A number: the range is its JSON text.
+        case number
+        /// An array of strings: the range is the whole array text, brackets included.
+        case array
+    }
+
+    public var start: Int32
+    public var length: Int32
+    public var form: Form
+
+    public static let absent = FieldSlot(start: 0, length: 0, form: .absent)
+
+    public init(start: Int32, length: Int32, form: Form) {
+        self.start = start
+        self.length = length
+        self.form = form
+    }
+
+    @inlinable public var isPresent: Bool { form != .absent }
+}
+
+/// One parsed event: a slot per `EventKey` into the event's bytes, plus the values every stage
+/// needs decoded. Reused from event to event by one parser; it does not own the bytes.
+public struct Event: Sendable {
+    public var slots: (
+        FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot,
+        FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot,
+        FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot
+    ) = (
+        .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent,
+        .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent,
+        .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent
+    )
+    /// The parsed `timestamp` (always present on a well-formed event).
+    public var timestamp = Timestamp(millis: 0)
+    /// `dim5` as an integer, when it is one (an integer, or a string of decimal digits that fits).
+    public var stepIndex: Int64? = nil
+
+    public init() {}
+
+    public subscript(key: EventKey) -> FieldSlot {
+        get { withUnsafeBytes(of: slots) { $0.load(fromByteOffset: key.rawValue * MemoryLayout<FieldSlot>.stride, as: FieldSlot.self) } }
+        set { withUnsafeMutableBytes(of: &slots) { $0.storeBytes(of: newValue, toByteOffset: key.rawValue * MemoryLayout<FieldSlot>.stride, as: FieldSlot.self) } }
+    }
+
+    public mutating func reset() {
+        self = Event()
+    }
+}
+
+/// Why an event is malformed (SPEC §9); `description` is the `<reason>` of the error body.
+public struct MalformedEvent: Error, Equatable, Sendable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

@@ -1,0 +1,1 @@
+// Selection: see README.md (Architecture).

@@ -1,0 +1,1 @@
+// StepExport: see README.md (Architecture).

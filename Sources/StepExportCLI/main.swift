@@ -1,0 +1,2 @@
+// Replaced by the ArgumentParser command tree.
+print("stepexport")

@@ -1,0 +1,1 @@
+// StepRequest: see README.md (Architecture).

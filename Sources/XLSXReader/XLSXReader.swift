@@ -1,0 +1,1 @@
+// XLSXReader: see README.md (Architecture).

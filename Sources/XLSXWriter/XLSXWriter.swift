@@ -1,0 +1,1 @@
+// XLSXWriter: see README.md (Architecture).

@@ -1,0 +1,1 @@
+// ZipArchive: see README.md (Architecture).
