@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CZlib
+
+/// An event file's bytes, decompressed when the file starts with the gzip magic `1f 8b` (whatever
+/// its name). Several gzip members in a row are one stream. A truncated or corrupt stream throws
+/// `DumpError.corruptGzip`: the file is never read as shorter than it is.
+final class ByteSource {
+    private let fd: Int32
+    private let path: String
+    private var isGzip = false
+    private var stream = z_stream()
+    private var streamOpen = false
+    private var streamEnded = false
+    private let input: UnsafeMutablePointer<UInt8>
+    private let inputCapacity = 1 << 20
+    private var inputCount = 0
+    private var fileEOF = false
+
+    init(file: DumpFile) throws {
+        path = file.relativePath
+        fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoText()) }
+        input = .allocate(capacity: inputCapacity)
+        inputCount = try readFile(into: input, capacity: inputCapacity)
+        isGzip = inputCount >= 2 && input[0] == 0x1F && input[1] == 0x8B
+        if isGzip {
+            try startMember()
+            stream.next_in = input
+            stream.avail_in = UInt32(inputCount)
+        }
+    }
+
+    deinit {
+        if streamOpen { inflateEnd(&stream) }
+        input.deallocate()
+        close(fd)
+    }
+
+    /// Reads up to `capacity` bytes into `buffer`; 0 means the end of the stream.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        if !isGzip {
+            if inputCount > 0 {
+                // The first block, read to look for the gzip magic.
+                let n = min(capacity, inputCount)
+                buffer.update(from: input, count: n)
+                input.update(from: input + n, count: inputCount - n)
+                inputCount -= n
+                return n
+            }
+            if fileEOF { return 0 }
+            return try readFile(into: buffer, capacity: capacity)
+        }
+        return try inflate(into: buffer, capacity: capacity)
+    }
+
+    private func readFile(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer, capacity)
+            if n >= 0 {
+                if n == 0 { fileEOF = true }
+                return n
+            }
+            if errno == EINTR { continue }
+            throw DumpError.unreadable(path: path, reason: errnoText())
+        }
+    }
+
+    private func startMember() throws {
+        if streamOpen {
+            inflateReset(&stream)
+        } else {
+            // 16 + MAX_WBITS: expect a gzip header and trailer (CRC and length are checked).
+            let rc = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            guard rc == Z_OK else { throw DumpError.corruptGzip(path: path, reason: "zlib could not start (\(rc))") }
+            streamOpen = true
+        }
+        streamEnded = false
+    }
+
+    private func inflate(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        var produced = 0
+        while produced < capacity {
+            if streamEnded {
+                // Another member may follow (its magic needs two bytes); anything else is corruption.
+                if stream.avail_in < 2 && !fileEOF { try refill(); continue }
+                if stream.avail_in == 0 { return produced }
+                let next = stream.next_in!
+                guard stream.avail_in >= 2 && next[0] == 0x1F && next[1] == 0x8B else {
+                    throw DumpError.corruptGzip(path: path, reason: "unexpected bytes after the end of a gzip member")
+                }
+                try startMember()
+            }
+            if stream.avail_in == 0 {
+                if fileEOF {
+                    throw DumpError.corruptGzip(path: path, reason: "truncated (the file ends inside a gzip member)")
+                }
+                try refill()
+                continue
+            }
+            stream.next_out = buffer + produced
+            stream.avail_out = UInt32(capacity - produced)
+            let before = stream.avail_out
+            let rc = CZlib.inflate(&stream, Z_NO_FLUSH)
+            produced += Int(before - stream.avail_out)
+            switch rc {
+            case Z_OK, Z_BUF_ERROR:
+                continue
+            case Z_STREAM_END:
+                streamEnded = true
+            default:
+                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+                throw DumpError.corruptGzip(path: path, reason: message)
+            }
+        }
+        return produced
+    }
+
+    /// Keeps the input inflate has not consumed yet and reads more of the file after it.
+    private func refill() throws {
+        let left = Int(stream.avail_in)
+        if left > 0, let next = stream.next_in, next != input { input.update(from: next, count: left) }
+        var count = left
+        if !fileEOF { count += try readFile(into: input + left, capacity: inputCapacity - left) }
+        stream.next_in = input
+        stream.avail_in = UInt32(count)
+    }
+}

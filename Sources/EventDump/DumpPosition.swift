@@ -1,0 +1,30 @@
+import Events
+
+/// An event's place in the dump: its file's index in dump order and the byte offset of its first
+/// byte in the file's (decompressed) stream. Orders events as SPEC §1 orders them.
+public struct DumpPosition: Comparable, Hashable, Sendable {
+    public let file: Int32
+    public let offset: Int64
+
+    public init(file: Int32, offset: Int64) {
+        self.file = file
+        self.offset = offset
+    }
+
+    public static func < (a: DumpPosition, b: DumpPosition) -> Bool {
+        a.file != b.file ? a.file < b.file : a.offset < b.offset
+    }
+}
+
+/// Receives every well-formed event of a scan. The scanner gives each worker thread its own
+/// visitor, so a visitor needs no locks; events reach one visitor in dump order, but the dump is
+/// spread over all visitors.
+public protocol EventVisitor: AnyObject {
+    /// `bytes` are the event's bytes (valid only during the call); `event`'s slots point into them.
+    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition)
+}
+
+/// Limits of SPEC §2: an event (a line, or an array element) over 64 MiB is malformed.
+public enum DumpLimits {
+    public static let maxEventBytes = 64 << 20
+}

@@ -1,1 +1,0 @@
-// EventDump: see README.md (Architecture).

@@ -1,0 +1,70 @@
+import Events
+
+/// Parses the lines of one NDJSON chunk (SPEC §1): `\n` or `\r\n` endings, empty and
+/// whitespace-only lines skipped, a UTF-8 BOM at the start of the file skipped; each other line
+/// must be exactly one JSON object.
+struct LineScanner<V: EventVisitor> {
+    var parser = EventParser()
+    var event = Event()
+    let visitor: V
+    let errors: ScanErrors
+    private(set) var events = 0
+
+    init(visitor: V, errors: ScanErrors) {
+        self.visitor = visitor
+        self.errors = errors
+    }
+
+    mutating func scan(_ chunk: Chunk) {
+        guard DumpPosition(file: chunk.file, offset: chunk.offset) <= errors.currentCutoff() else { return }
+        if chunk.oversized {
+            errors.recordEvent(.init(position: DumpPosition(file: chunk.file, offset: chunk.offset), chunkOrdinal: chunk.ordinal,
+                                     lineInChunk: 0, reason: "the event is larger than 64 MiB"))
+            errors.recordNewlines(file: chunk.file, chunk: chunk.ordinal, count: 1)
+            return
+        }
+        let base = chunk.bytes
+        let count = chunk.count
+        var start = 0
+        if chunk.offset == 0 && count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
+        var line = 0
+        while start < count {
+            let end = firstNewline(base + start, count - start).map { start + $0 } ?? count
+            var first = start
+            while first < end && isJSONWhitespace(base[first]) { first += 1 }
+            if first < end {
+                if let reason = parseLine(base, from: first, to: end, chunk: chunk) {
+                    errors.recordEvent(.init(position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first)),
+                                             chunkOrdinal: chunk.ordinal, lineInChunk: line, reason: reason))
+                    if !errors.skipInvalid { return }
+                }
+            }
+            if end < count { line += 1 }
+            start = end + 1
+        }
+        errors.recordNewlines(file: chunk.file, chunk: chunk.ordinal, count: line)
+    }
+
+    /// Parses the event in `base[first..<end]`; returns why it is malformed, or nil.
+    private mutating func parseLine(_ base: UnsafeMutablePointer<UInt8>, from first: Int, to end: Int, chunk: Chunk) -> String? {
+        if end - first > DumpLimits.maxEventBytes { return "the event is larger than 64 MiB" }
+        let line = UnsafeRawBufferPointer(start: base, count: end)
+        let eventEnd: Int
+        do {
+            eventEnd = try parser.parse(line, at: first, into: &event)
+        } catch {
+            return error.reason
+        }
+        var rest = eventEnd
+        while rest < end && isJSONWhitespace(base[rest]) { rest += 1 }
+        if rest < end { return "unexpected data after the event at column \(rest - first + 1)" }
+        events += 1
+        visitor.visit(&event, bytes: UnsafeRawBufferPointer(start: base + first, count: eventEnd - first),
+                      position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first)))
+        return nil
+    }
+}
+
+@inline(__always) func isJSONWhitespace(_ c: UInt8) -> Bool {
+    c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09
+}

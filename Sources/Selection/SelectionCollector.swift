@@ -1,0 +1,148 @@
+import Bytes
+import Events
+import EventDump
+import Timestamps
+
+/// A row that may make the answer: a step-n event that passed every per-event test (its flow's
+/// earlier steps are checked once the whole dump is read), or a goal event (its visitor's step
+/// rows are checked then).
+struct Candidate {
+    let timestamp: Timestamp
+    let position: DumpPosition
+    let ref: ByteArena.Ref
+    /// Id in the collector's `flows` table, or -1.
+    let flow: Int32
+    /// Id in the collector's `visitors` table, or -1.
+    let visitor: Int32
+}
+
+/// One scanning thread's share of the selection: it sees part of the dump, keeps the events
+/// that may be answer rows (their bytes copied into its arena) and what the path and goal tests
+/// need to know about the rest. `Selection.finish` merges the collectors.
+public final class SelectionCollector: EventVisitor {
+    let query: CompiledQuery
+    let arena = ByteArena()
+    /// Flows seen, interned; `flowReached[j][flow]` says the flow has a matching event at
+    /// `query.earlier[j].step`.
+    let flows = ByteStringTable(expectedCount: 1024)
+    var flowReached: [[Bool]]
+    let visitors = ByteStringTable(expectedCount: 1024)
+    var steps: [Candidate] = []
+    var goals: [Candidate] = []
+    private let scratch = ByteBuffer(capacity: 4096)
+
+    init(query: CompiledQuery) {
+        self.query = query
+        flowReached = Array(repeating: [], count: query.earlier.count)
+    }
+
+    public func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+        let category = event[.category]
+        guard category.isPresent else { return }
+        if equals(category, bytes, "workflowReportingEvent") {
+            workflowEvent(&event, bytes, position)
+        } else if query.triggeredGoals && equals(category, bytes, "goal") {
+            goalEvent(&event, bytes, position)
+        }
+    }
+
+    private func workflowEvent(_ event: inout Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition) {
+        guard let step = event.stepIndex, step <= (query.step ?? -1), inInterval(event.timestamp),
+              uuidEquals(event[.label], bytes, query.workflowID),
+              uuidEquals(event[.organizationID], bytes, query.organizationID) else { return }
+        let identifier = identifierSlot(event)
+        if step != query.step {
+            guard let j = query.earlierIndex(of: step), contains(query.earlier[j].actions, identifier, bytes),
+                  let flow = flowID(event, bytes) else { return }
+            markReached(j, flow)
+            return
+        }
+        if let actions = query.stepActions, !contains(actions, identifier, bytes) { return }
+        for filter in query.stepFilters where !passes(filter, event, bytes) { return }
+        var flow: Int32 = -1
+        if !query.earlier.isEmpty {
+            guard let f = flowID(event, bytes) else { return }
+            flow = f
+        }
+        let visitor = query.triggeredGoals ? visitorID(event, bytes) : -1
+        steps.append(Candidate(timestamp: event.timestamp, position: position, ref: arena.append(bytes),
+                               flow: flow, visitor: visitor))
+    }
+
+    private func goalEvent(_ event: inout Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition) {
+        guard inInterval(event.timestamp), uuidEquals(event[.organizationID], bytes, query.organizationID) else { return }
+        for filter in query.goalFilters where !passes(filter, event, bytes) { return }
+        let visitor = visitorID(event, bytes)
+        guard visitor >= 0 else { return }
+        goals.append(Candidate(timestamp: event.timestamp, position: position, ref: arena.append(bytes),
+                               flow: -1, visitor: visitor))
+    }
+
+    @inline(__always) private func inInterval(_ t: Timestamp) -> Bool { t >= query.start && t < query.end }
+
+    /// The identifier key's slot, or `action`'s where that key is absent (SPEC §4).
+    @inline(__always) private func identifierSlot(_ event: Event) -> FieldSlot {
+        let slot = event[query.identifierKey]
+        return slot.isPresent ? slot : event[.action]
+    }
+
+    private func passes(_ filter: CompiledFilter, _ event: Event, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        switch filter.source {
+        case .identifier: return contains(filter.values, identifierSlot(event), bytes)
+        case .key(let key): return contains(filter.values, event[key], bytes)
+        }
+    }
+
+    /// The flow of SPEC §4: `dim1`, else `session_id`, else `visitor_id`, the first non-empty.
+    private func flowID(_ event: Event, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+        for key in [EventKey.dim1, .sessionID, .visitorID] {
+            let slot = event[key]
+            if slot.isPresent && slot.length > 0 { return flows.intern(decoded(slot, bytes)) }
+        }
+        return nil
+    }
+
+    private func visitorID(_ event: Event, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        let slot = event[.visitorID]
+        guard slot.isPresent && slot.length > 0 else { return -1 }
+        return visitors.intern(decoded(slot, bytes))
+    }
+
+    private func markReached(_ j: Int, _ flow: Int32) {
+        let i = Int(flow)
+        if flowReached[j].count <= i { flowReached[j].append(contentsOf: repeatElement(false, count: i + 1 - flowReached[j].count)) }
+        flowReached[j][i] = true
+    }
+
+    private func contains(_ table: ByteStringTable, _ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard slot.isPresent, slot.form == .plainString || slot.form == .escapedString else { return false }
+        return table.find(decoded(slot, bytes)) != nil
+    }
+
+    /// A string slot's value: its bytes in place, or decoded into scratch when it has escapes.
+    @inline(__always) private func decoded(_ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        if slot.form == .plainString {
+            return UnsafeRawBufferPointer(rebasing: bytes[Int(slot.start)..<Int(slot.start + slot.length)])
+        }
+        scratch.removeAll()
+        EventText.appendString(slot, of: bytes, to: scratch)
+        return scratch.readable
+    }
+
+    private func equals(_ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        EventText.equals(slot, of: bytes, UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// A string slot equal to a lower-case UUID, ignoring ASCII case (SPEC §3.4).
+    private func uuidEquals(_ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer, _ uuid: [UInt8]) -> Bool {
+        guard slot.isPresent, slot.form == .plainString || slot.form == .escapedString else { return false }
+        let value = decoded(slot, bytes)
+        guard value.count == uuid.count else { return false }
+        for i in 0..<uuid.count {
+            var c = value[i]
+            if c >= 65 && c <= 90 { c |= 0x20 }
+            if c != uuid[i] { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,38 @@
+import CSVWriter
+import Foundation
+
+/// How an export is written and read, beyond the API request itself (SPEC §6, §8, §9).
+public struct ExportOptions: Sendable {
+    public var csv = CSVOptions()
+    /// Skip malformed events (counted, first one reported) instead of failing with 500.
+    public var skipInvalid = false
+    /// Scanning threads; the output is the same bytes whatever the count.
+    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Data rows per XLSX sheet (1,048,575, Excel's limit; lowered only by tests).
+    public var sheetRowLimit = 1_048_575
+
+    public init() {}
+}
+
+/// Where an export goes.
+public enum OutputTarget: Sendable {
+    /// This path, replaced only once the new file is complete.
+    case file(String)
+    /// The API's file name (`workflow_<id>_step_<n>.<ext>`) in this directory.
+    case directory(String)
+    case standardOutput
+}
+
+/// What a successful export did.
+public struct ExportResult: Sendable {
+    public var rows = 0
+    public var bytes = 0
+    public var seconds = 0.0
+    /// XLSX cells cut at 32,767 UTF-16 code units.
+    public var cutCells = 0
+    public var skipped = 0
+    /// Where the first skipped event was, as `file:line: reason`.
+    public var firstSkipped: String?
+    /// The file written, or nil for standard output.
+    public var path: String?
+}

@@ -1,0 +1,136 @@
+import Bytes
+import CSVWriter
+import EventDump
+import Events
+import Foundation
+import Selection
+import StepRequest
+import Table
+import Timestamps
+import XLSXWriter
+
+/// One request, end to end: request → dump → selection → writer → file.
+public enum Exporter {
+    /// Answers one request the way the API would: the file, or the error body and status.
+    public static func run(organizationID: String, workflowID: String, stepIndex: String, payload: [UInt8],
+                           dump: Dump, output: OutputTarget, options: ExportOptions) -> Result<ExportResult, RequestError> {
+        let started = Date()
+        let prepared = payload.withUnsafeBytes {
+            PreparedExport.prepare(organizationID: organizationID, workflowID: workflowID, stepIndex: stepIndex,
+                                   payload: $0, dump: dump)
+        }
+        return prepared.flatMap { prepared in
+            let selection = Selection(query: prepared.query, threads: options.threads)
+            let report: ScanReport
+            do {
+                report = try DumpScanner.scan(files: try dump.files(), visitors: selection.collectors,
+                                              options: ScanOptions(skipInvalid: options.skipInvalid))
+            } catch {
+                return .failure(.dumpError(error as! DumpError))
+            }
+            let rows = selection.finish()
+            return write(prepared, rows: rows, selection: selection, output: output, options: options).map { written in
+                var result = written
+                result.skipped = report.skipped
+                result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
+                result.seconds = Date().timeIntervalSince(started)
+                return result
+            }
+        }
+    }
+
+    /// Writes the selected rows in the requested format to `output`.
+    public static func write(_ prepared: PreparedExport, rows: [SelectedRow], selection: Selection,
+                             output: OutputTarget, options: ExportOptions) -> Result<ExportResult, RequestError> {
+        var atomic: AtomicOutput?
+        let sink: OutputSink
+        let path: String?
+        do {
+            switch output {
+            case .standardOutput:
+                sink = FileDescriptorSink(fd: 1, path: "standard output")
+                path = nil
+            case .file(let p):
+                atomic = try AtomicOutput(path: p)
+                sink = atomic!.sink
+                path = p
+            case .directory(let d):
+                let p = (d.hasSuffix("/") ? d : d + "/") + prepared.fileName
+                atomic = try AtomicOutput(path: p)
+                sink = atomic!.sink
+                path = p
+            }
+            let table = try makeTable(prepared, sink: sink, temporaryDirectory: atomic?.directory, options: options)
+            let renderer = RowRenderer(workflowID: prepared.workflow.id, stepNames: prepared.workflow.steps ?? [:],
+                                       zone: prepared.request.timeZone.flatMap { ZoneOffsets(identifier: $0) })
+            var parser = EventParser()
+            var event = Event()
+            let cells = RowCells()
+            for row in rows {
+                let bytes = selection.bytes(of: row)
+                // The bytes parsed cleanly during the scan, so they parse again.
+                _ = try! parser.parse(bytes, at: 0, into: &event)
+                renderer.render(event, bytes: bytes, into: cells)
+                try table.write(cells)
+            }
+            var result = try table.finish()
+            try atomic?.commit()
+            result.rows = rows.count
+            result.path = path
+            return .success(result)
+        } catch let error as OutputError {
+            atomic?.discard()
+            return .failure(.detail(500, error.description))
+        } catch {
+            atomic?.discard()
+            return .failure(.detail(500, "Cannot write \(path ?? "output"): \(error)"))
+        }
+    }
+
+    private static func makeTable(_ prepared: PreparedExport, sink: OutputSink, temporaryDirectory: String?,
+                                  options: ExportOptions) throws -> TableOutput {
+        switch prepared.request.format {
+        case .csv:
+            return try CSVTable(sink: sink, options: options.csv)
+        case .xlsx:
+            var xlsx = XLSXOptions(stepIndexText: prepared.request.stepIndexText, title: prepared.workflow.name,
+                                   created: prepared.request.intervalStart,
+                                   temporaryDirectory: temporaryDirectory ?? NSTemporaryDirectory())
+            xlsx.sheetRowLimit = options.sheetRowLimit
+            return try XLSXTable(sink: sink, options: xlsx)
+        }
+    }
+}
+
+/// A writer of either format, as the export loop sees it.
+protocol TableOutput {
+    func write(_ row: RowCells) throws
+    func finish() throws -> ExportResult
+}
+
+private final class CSVTable: TableOutput {
+    let writer: CSVWriter
+    init(sink: OutputSink, options: CSVOptions) throws {
+        writer = CSVWriter(sink: sink, options: options)
+        try writer.writeHeader()
+    }
+    func write(_ row: RowCells) throws { try writer.write(row) }
+    func finish() throws -> ExportResult {
+        var r = ExportResult()
+        r.bytes = try writer.finish()
+        return r
+    }
+}
+
+private final class XLSXTable: TableOutput {
+    let writer: XLSXWriter
+    init(sink: OutputSink, options: XLSXOptions) throws { writer = try XLSXWriter(sink: sink, options: options) }
+    func write(_ row: RowCells) throws { try writer.write(row) }
+    func finish() throws -> ExportResult {
+        let summary = try writer.finish()
+        var r = ExportResult()
+        r.bytes = summary.bytes
+        r.cutCells = summary.cutCells
+        return r
+    }
+}

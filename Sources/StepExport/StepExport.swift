@@ -1,1 +1,0 @@
-// StepExport: see README.md (Architecture).

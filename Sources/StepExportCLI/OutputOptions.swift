@@ -1,0 +1,49 @@
+import ArgumentParser
+import CSVWriter
+import StepExport
+
+/// The output options `export` and `batch` share (SPEC §8, §10).
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Do not prefix ' to CSV text cells that start with =, +, -, @, tab or CR.")
+    var noFormulaGuard = false
+
+    @Flag(name: .long, help: "Start CSV files with a UTF-8 byte order mark (for Excel).")
+    var bom = false
+
+    @Option(name: .long, help: "CSV field separator: one ASCII character other than \", CR and LF (e.g. ';', or 'tab').")
+    var delimiter: String?
+
+    @Flag(name: .long, help: "Skip malformed events (counted and reported) instead of failing.")
+    var skipInvalid = false
+
+    @Flag(name: .long, help: "Print nothing on success.")
+    var quiet = false
+
+    @Option(name: .long, help: ArgumentHelp("Scanning threads (default: one per core).", visibility: .hidden))
+    var threads: Int?
+
+    func validate() throws {
+        _ = try delimiterByte()
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func delimiterByte() throws -> UInt8 {
+        guard let delimiter else { return UInt8(ascii: ",") }
+        let text = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter
+        let bytes = Array(text.utf8)
+        guard bytes.count == 1, CSVOptions.isValidDelimiter(bytes[0]) else {
+            throw ValidationError("--delimiter takes one ASCII character other than \", CR and LF (or 'tab')")
+        }
+        return bytes[0]
+    }
+
+    func exportOptions() throws -> ExportOptions {
+        var options = ExportOptions()
+        options.csv.formulaGuard = !noFormulaGuard
+        options.csv.byteOrderMark = bom
+        options.csv.delimiter = try delimiterByte()
+        options.skipInvalid = skipInvalid
+        if let threads { options.threads = threads }
+        return options
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct StepExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stepexport",
+        abstract: "Answers the Workflow step source data download API offline, from local event dumps.",
+        subcommands: [ExportCommand.self, InspectCommand.self])
+
+    static func main() {
+        Interrupts.install()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
