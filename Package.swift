@@ -48,14 +48,17 @@ let package = Package(
         .target(name: "StepExport", dependencies: [
             "Bytes", "StepRequest", "EventDump", "Selection", "Table", "CSVWriter", "XLSXWriter",
         ]),
+        // Synthetic dumps for the demo, tests and benchmarks (`stepexport generate`).
+        .target(name: "DumpGenerator", dependencies: ["Bytes"]),
         .executableTarget(name: "StepExportCLI", dependencies: [
-            "StepExport", "XLSXReader",
+            "StepExport", "XLSXReader", "DumpGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "StepExportTests", dependencies: [
             "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
             "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport", "CLibXML2",
+            "DumpGenerator",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,1 @@
+// DumpGenerator: see README.md (Architecture).

@@ -1,0 +1,173 @@
+import Foundation
+import XCTest
+@testable import EventDump
+@testable import Events
+
+/// Records what a scan hands over: each event's id and position.
+final class RecordingVisitor: EventVisitor {
+    var seen: [(position: DumpPosition, id: String)] = []
+    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+        let slot = event[.id]
+        let id = slot.isPresent ? String(decoding: bytes[Int(slot.start)..<Int(slot.start + slot.length)], as: UTF8.self) : ""
+        seen.append((position, id))
+    }
+}
+
+final class DumpScannerTests: XCTestCase {
+    private func makeDump(_ files: [String: Data]) throws -> String {
+        let root = try TestPaths.temporaryDirectory(self)
+        for (path, data) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("events"), withIntermediateDirectories: true)
+        return root.path
+    }
+
+    private func event(_ id: String, _ extra: String = "") -> String {
+        "{\"id\":\"\(id)\",\"timestamp\":\"2022-11-03T10:00:00Z\"\(extra)}"
+    }
+
+    private func gzip(_ data: Data) throws -> Data {
+        let result = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-c", "-n"], input: data)
+        XCTAssertEqual(result.status, 0)
+        return result.stdout
+    }
+
+    /// Scans with several thread counts and tiny chunks; all must agree.
+    private func scan(_ root: String, skipInvalid: Bool = false) throws -> (ids: [String], report: ScanReport) {
+        var answers: [([String], ScanReport)] = []
+        for (threads, chunk) in [(1, 4 << 20), (2, 64), (3, 7)] {
+            let visitors = (0..<threads).map { _ in RecordingVisitor() }
+            var options = ScanOptions(skipInvalid: skipInvalid)
+            options.chunkSize = chunk
+            let report = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: visitors, options: options)
+            let ids = visitors.flatMap(\.seen).sorted { $0.position < $1.position }.map(\.id)
+            answers.append((ids, report))
+        }
+        for a in answers.dropFirst() {
+            XCTAssertEqual(a.0, answers[0].0)
+            XCTAssertEqual(a.1.skipped, answers[0].1.skipped)
+            XCTAssertEqual(a.1.firstSkipped, answers[0].1.firstSkipped)
+        }
+        return answers[0]
+    }
+
+    private func scanError(_ root: String) -> DumpError? {
+        for (threads, chunk) in [(1, 4 << 20), (2, 50)] {
+            var options = ScanOptions()
+            options.chunkSize = chunk
+            do {
+                _ = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root),
+                                         visitors: (0..<threads).map { _ in RecordingVisitor() }, options: options)
+            } catch let error as DumpError {
+                if threads == 2 { return error }
+                continue
+            } catch {
+                XCTFail("unexpected \(error)")
+            }
+        }
+        return nil
+    }
+
+    func testFileOrderAndFormats() throws {
+        let ndjson = "\u{FEFF}" + event("a1") + "\r\n\r\n   \n" + event("a2") + "\n"
+        let array = "[\n " + event("b1") + ",\n" + event("b2") + "\n]\n"
+        let root = try makeDump([
+            "events/b/x.json": Data(array.utf8),
+            "events/a.ndjson": Data(ndjson.utf8),
+            "events/c.jsonl.gz": try gzip(Data((event("c1") + "\n").utf8)) + gzip(Data(event("c2").utf8)),
+            "events/B.ndjson": Data((event("upper") + "\n").utf8),
+            "events/notes.txt": Data("not events".utf8),
+        ])
+        let (ids, report) = try scan(root)
+        // Byte-wise order: "B.ndjson" < "a.ndjson" < "b/x.json" < "c.jsonl.gz".
+        XCTAssertEqual(ids, ["upper", "a1", "a2", "b1", "b2", "c1", "c2"])
+        XCTAssertEqual(report.events, 7)
+        XCTAssertEqual(report.skipped, 0)
+    }
+
+    func testGzipDetectedByMagicWhateverTheName() throws {
+        let root = try makeDump(["events/plain.ndjson": try gzip(Data((event("z") + "\n").utf8))])
+        XCTAssertEqual(try scan(root).ids, ["z"])
+    }
+
+    func testFirstMalformedEventIsNamedWithItsLine() throws {
+        var lines = (1...40).map { event("e\($0)") }
+        lines[24] = "{\"id\":\"bad\",\"timestamp\":12.5}"
+        lines[31] = "not json"
+        let root = try makeDump(["events/a.ndjson": Data(lines.joined(separator: "\n").utf8)])
+        guard case .malformedEvent(let at)? = scanError(root) else { return XCTFail("expected a malformed event") }
+        XCTAssertEqual(at.file, "events/a.ndjson")
+        XCTAssertEqual(at.line, 25)
+    }
+
+    func testSkipInvalidCountsAndLocatesTheFirst() throws {
+        var lines = (1...30).map { event("e\($0)") }
+        lines[9] = "[1,2]"
+        lines[19] = "{\"id\":\"x\"}"
+        let root = try makeDump(["events/a.ndjson": Data(lines.joined(separator: "\n").utf8)])
+        let (ids, report) = try scan(root, skipInvalid: true)
+        XCTAssertEqual(ids.count, 28)
+        XCTAssertEqual(report.skipped, 2)
+        XCTAssertEqual(report.firstSkipped?.line, 10)
+        XCTAssertEqual(report.firstSkipped?.file, "events/a.ndjson")
+    }
+
+    func testJSONArrayElementLines() throws {
+        let text = "[\n" + event("a") + ",\n\n  {\"id\":5,\n\"timestamp\":\"2022-11-03T10:00:00Z\"}\n]"
+        let root = try makeDump(["events/x.json": Data(text.utf8)])
+        guard case .malformedEvent(let at)? = scanError(root) else { return XCTFail("expected a malformed event") }
+        XCTAssertEqual(at.line, 4)
+    }
+
+    func testBrokenArraysFailEvenWhenSkipping() throws {
+        for text in ["", "{}", "[" + event("a"), "[" + event("a") + " " + event("b") + "]", "[" + event("a") + ",]",
+                     "[" + event("a") + "] x"] {
+            let root = try makeDump(["events/x.json": Data(text.utf8)])
+            var options = ScanOptions(skipInvalid: true)
+            options.chunkSize = 16
+            XCTAssertThrowsError(try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root),
+                                                      visitors: [RecordingVisitor()], options: options), text) { error in
+                guard case .malformedEvent? = error as? DumpError else { return XCTFail("\(text): \(error)") }
+            }
+        }
+    }
+
+    func testEmptyArrayIsNoEvents() throws {
+        let root = try makeDump(["events/x.json": Data(" [ ] \n".utf8)])
+        XCTAssertEqual(try scan(root).ids, [])
+    }
+
+    func testTruncatedAndCorruptGzipFail() throws {
+        let full = try gzip(Data(((1...200).map { event("e\($0)") }.joined(separator: "\n")).utf8))
+        let truncated = full.prefix(full.count - 10)
+        var corrupt = full
+        corrupt[corrupt.count / 2] ^= 0xFF
+        let trailing = full + Data([0x00, 0x01])
+        for (name, data) in [("truncated", Data(truncated)), ("corrupt", corrupt), ("trailing", trailing)] {
+            let root = try makeDump(["events/a.ndjson.gz": data])
+            guard case .corruptGzip(let path, _)? = scanError(root) else { return XCTFail("\(name): expected corrupt gzip") }
+            XCTAssertEqual(path, "events/a.ndjson.gz", name)
+        }
+    }
+
+    func testOversizedLineIsMalformedWithoutReadingItWhole() throws {
+        var big = Data((event("a") + "\n").utf8)
+        big.append(Data(repeating: UInt8(ascii: "x"), count: DumpLimits.maxEventBytes + 10))
+        big.append(Data(("\n" + event("b") + "\n").utf8))
+        let root = try makeDump(["events/a.ndjson": big])
+        let (ids, report) = try scan(root, skipInvalid: true)
+        XCTAssertEqual(ids, ["a", "b"])
+        XCTAssertEqual(report.firstSkipped?.line, 2)
+        XCTAssertEqual(report.firstSkipped?.reason, "the event is larger than 64 MiB")
+    }
+
+    func testMissingEventsFolderIsUnreadable() throws {
+        let root = try TestPaths.temporaryDirectory(self)
+        XCTAssertThrowsError(try DumpFiles.list(dumpRoot: root.path)) { error in
+            XCTAssertEqual((error as? DumpError)?.detail.hasPrefix("Cannot read events/"), true)
+        }
+    }
+}
