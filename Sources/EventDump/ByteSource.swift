@@ -9,7 +9,7 @@ import CZlib
 final class ByteSource {
     private let fd: Int32
     private let path: String
-    private var isGzip = false
+    private(set) var isGzip = false
     private var stream = z_stream()
     private var streamOpen = false
     private var streamEnded = false
