@@ -1,4 +1,25 @@
 // StepRequest: see README.md (Architecture).
+//
+// SPEC §3 checks 1–3 and 6. Where SPEC §3 is silent, this module decides:
+// - `filters: []` and `step_data: []` are valid (no filters, no step data).
+// - "A known key whose value is null" also covers the keys inside items and `interval`
+//   (`property`, `values`, `actions`, `start`, `end`, `time_zone`). A null *list element* is not a
+//   key: a null filter / step_data item gets "Invalid data. Expected a dictionary, but got
+//   NoneType.", a null inside `values` / `actions` gets "Not a valid string.".
+// - `values` / `actions` with several non-string elements get `["Not a valid string."]` once.
+// - Strings are taken as they are: no trimming, empty `property` and values allowed (an empty
+//   `property` then fails check 6). Comparisons (`target`, `format`, filter properties) are byte
+//   for byte, so `CSV`, `Default` or a canonically-equivalent spelling are refused.
+// - `interval.time_zone` that is not a string: `["Not a valid string."]`. Accepted names: see
+//   `TimeZoneName`. A date-time without offset is UTC even when `time_zone` is given.
+// - `interval` error keys come in the order start, end, time_zone; "End must be after start." only
+//   when start and end parse and time_zone is fine.
+// - `target`'s `<value>` is Python's `str()` of the value: lists and objects as Python prints them
+//   (`['a', 1, None, True]`, `{'k': 2.5}`), floats as Python's repr (`1e5` → `100000.0`).
+// - `limit` as a string must be one or more ASCII digits: `"-5"`, `" 5"`, `"+5"`, `"1.0"` are "A valid
+//   integer is required."; `-5`, `0`, `"0"` are "Ensure this value is greater than or equal to 1.".
+//   Values beyond `Int.max` saturate.
+// - Error bodies escape U+2028 / U+2029 as DRF's renderer does (see `ErrorBodyJSON`).
 import JSONScan
 import Timestamps
 
