@@ -8,10 +8,10 @@ import JSONScan
 ///   shortest round-trip `repr` of the double the text denotes (`1e5` → `100000.0`, `1E400` → `inf`,
 ///   `1e16` → `1e+16`, `0.00001` → `1e-05`); a string in quotes with Python's escapes; a list as
 ///   `[a, b]`; an object as `{'k': v}` in document order (a repeated key: first place, last value).
-/// - Nesting deeper than `maxDepth` is written as `...` (Python itself would fail on such input;
-///   this only keeps the output bounded).
+/// - Nesting deeper than `maxDepth` is written as `...`. The parser stops at 512 levels, so this
+///   only bounds recursion for trees built in code.
 enum PythonText {
-    static let maxDepth = 200
+    static let maxDepth = 1000
 
     static func str(_ v: JSONValue) -> String {
         if case .string(let s) = v { return s }

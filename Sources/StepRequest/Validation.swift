@@ -30,6 +30,29 @@ enum Message {
 @inline(__always) func bytesEqual(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
 extension StepRequest {
+    /// SPEC §3 checks 1–3 for a payload's JSON text: path (404), then JSON (400
+    /// `{"detail":"JSON parse error - <reason>"}`, an empty payload included), then fields (400).
+    public static func validate(organizationID: String, workflowID: String, stepIndex: String,
+                                payload: UnsafeRawBufferPointer) -> Result<StepRequest, RequestError> {
+        guard let path = PathParameters(organizationID: organizationID, workflowID: workflowID,
+                                        stepIndex: stepIndex) else { return .failure(.notFound) }
+        let value: JSONValue
+        do throws(JSONSyntaxError) {
+            value = try JSONValue.parse(payload)
+        } catch {
+            return .failure(.detail(400, "JSON parse error - \(error.reason)"))
+        }
+        return validateFields(path, value)
+    }
+
+    /// The same for a payload held in an array.
+    public static func validate(organizationID: String, workflowID: String, stepIndex: String,
+                                payload: [UInt8]) -> Result<StepRequest, RequestError> {
+        payload.withUnsafeBytes {
+            validate(organizationID: organizationID, workflowID: workflowID, stepIndex: stepIndex, payload: $0)
+        }
+    }
+
     /// SPEC §3 checks 1 and 3 (and check 2's non-object case) for an already parsed payload, as
     /// a batch manifest holds it.
     public static func validate(organizationID: String, workflowID: String, stepIndex: String,

@@ -93,9 +93,12 @@ final class RequestErrorBodyTests: XCTestCase {
         XCTAssertEqual(PythonText.str(.integer("-10")), "-10")
         // Very deep nesting is cut short instead of recursing without bound.
         var deep = JSONValue.array([])
-        for _ in 0..<1000 { deep = .array([deep]) }
+        for _ in 0..<1100 { deep = .array([deep]) }
         let text = PythonText.str(deep)
         XCTAssertTrue(text.hasPrefix("[[[[") && text.contains("..."))
-        XCTAssertLessThan(text.utf8.count, 1000)
+        XCTAssertLessThan(text.utf8.count, 3000)
+        // The parser's deepest tree (512 levels) is written in full.
+        let parsed = try? JSONValue.parse(String(repeating: "[", count: 512) + String(repeating: "]", count: 512))
+        XCTAssertEqual(parsed.map(PythonText.str), String(repeating: "[", count: 512) + String(repeating: "]", count: 512))
     }
 }
