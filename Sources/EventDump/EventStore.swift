@@ -17,7 +17,7 @@ public struct EventRef: Sendable {
 /// is copied to this thread's spool: an unlinked temporary file, so it is gone with the process.
 /// Memory per kept event is a few words, whatever the event's size (SPEC §9: bounded memory).
 public final class EventStore {
-    let index: Int32
+    public let index: Int32
     private let temporaryDirectory: String
     /// Set by the scanner for the chunk or file being scanned.
     var currentSourceIsCompressed = false

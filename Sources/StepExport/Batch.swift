@@ -58,18 +58,21 @@ public enum Batch {
             PreparedExport.prepare(StepRequest.validate(organizationID: job.organizationID, workflowID: job.workflowID,
                                                         stepIndex: job.stepIndex, payload: job.payload), dump: dump)
         }
+        let stores = options.makeStores()
         var selections: [Int: Selection] = [:]
         for (i, p) in prepared.enumerated() {
-            if case .success(let export) = p { selections[i] = Selection(query: export.query, threads: options.threads) }
+            if case .success(let export) = p { selections[i] = Selection(query: export.query, stores: stores) }
         }
         var scan: Result<ScanReport, RequestError> = .success(ScanReport())
+        var files: [DumpFile] = []
         if !selections.isEmpty {
             let order = selections.keys.sorted()
             let visitors = (0..<options.threads).map { t in
                 FanOutVisitor(targets: order.map { selections[$0]!.collectors[t] })
             }
             do {
-                scan = .success(try DumpScanner.scan(files: try dump.files(), visitors: visitors,
+                files = try dump.files()
+                scan = .success(try DumpScanner.scan(files: files, visitors: visitors, stores: stores,
                                                      options: ScanOptions(skipInvalid: options.skipInvalid)))
             } catch {
                 scan = .failure(.dumpError(error as! DumpError))
@@ -84,7 +87,9 @@ public enum Batch {
             while true {
                 let i = next.increment()
                 guard i < jobs.count else { return }
-                let outcome = runJob(i, jobs[i], prepared[i], selections[i], scan, base: base, options: options)
+                // Each writer reads events back through its own fetcher (its own window and files).
+                let fetcher = EventFetcher(files: files, stores: stores)
+                let outcome = runJob(i, jobs[i], prepared[i], selections[i], fetcher, scan, base: base, options: options)
                 lock.lock(); outcomes[i] = outcome; lock.unlock()
             }
         }
@@ -92,7 +97,7 @@ public enum Batch {
     }
 
     private static func runJob(_ i: Int, _ job: Job, _ prepared: Result<PreparedExport, RequestError>,
-                               _ selection: Selection?, _ scan: Result<ScanReport, RequestError>,
+                               _ selection: Selection?, _ fetcher: EventFetcher, _ scan: Result<ScanReport, RequestError>,
                                base: URL, options: ExportOptions) -> BatchOutcome {
         let started = Date()
         guard case .success(let export) = prepared, let selection else {
@@ -105,8 +110,7 @@ public enum Batch {
         case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output)
         case .success(let r): report = r
         }
-        let rows = selection.finish()
-        let result = Exporter.write(export, rows: rows, selection: selection,
+        let result = Exporter.write(export, selection: selection, fetcher: fetcher,
                                     output: .file(resolve(output, against: base)), options: options).map { written in
             var r = written
             r.skipped = report.skipped
