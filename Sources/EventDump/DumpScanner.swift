@@ -15,6 +15,8 @@ public struct ScanReport: Sendable {
     public var events = 0
     public var skipped = 0
     public var firstSkipped: MalformedEventLocation?
+
+    public init() {}
 }
 
 /// Reads every event of a dump once, in parallel: the calling thread reads (and inflates) the

@@ -28,8 +28,10 @@ struct LineChunker {
             count = rest
         }
 
+        // A file once started is read to its end even when an earlier problem already decides the
+        // scan: a corrupt gzip stream found further on must be reported (it outranks the file's
+        // malformed events), whatever the timing of the threads.
         while true {
-            if errors.currentCutoff() < DumpPosition(file: index, offset: offset) { buffer.deallocate(); return }
             let n = try source.read(into: buffer + count, capacity: capacity - count)
             if n == 0 {
                 if count > 0 {
