@@ -9,7 +9,7 @@ import CZlib
 final class ByteSource {
     private let fd: Int32
     private let path: String
-    private var isGzip = false
+    private(set) var isGzip = false
     private var stream = z_stream()
     private var streamOpen = false
     private var streamEnded = false
@@ -38,8 +38,21 @@ final class ByteSource {
         close(fd)
     }
 
+    /// The largest stream read: positions pack a file's offsets into 40 bits (see `DumpPosition`).
+    static let maxStreamBytes: Int64 = 1 << 40
+    private var streamBytes: Int64 = 0
+
     /// Reads up to `capacity` bytes into `buffer`; 0 means the end of the stream.
     func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        let n = try readSome(into: buffer, capacity: capacity)
+        streamBytes += Int64(n)
+        if streamBytes > ByteSource.maxStreamBytes {
+            throw DumpError.unreadable(path: path, reason: "the file holds more than 1 TiB (after decompression)")
+        }
+        return n
+    }
+
+    private func readSome(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         if !isGzip {
             if inputCount > 0 {
                 // The first block, read to look for the gzip magic.

@@ -9,14 +9,18 @@ final class Chunk {
     let count: Int
     /// A single line longer than the event limit, cut short: reported, never parsed.
     let oversized: Bool
+    /// Whether the file is gzip (its events cannot be read again from the file by offset).
+    let compressed: Bool
 
-    init(file: Int32, ordinal: Int, offset: Int64, bytes: UnsafeMutablePointer<UInt8>, count: Int, oversized: Bool) {
+    init(file: Int32, ordinal: Int, offset: Int64, bytes: UnsafeMutablePointer<UInt8>, count: Int, oversized: Bool,
+         compressed: Bool) {
         self.file = file
         self.ordinal = ordinal
         self.offset = offset
         self.bytes = bytes
         self.count = count
         self.oversized = oversized
+        self.compressed = compressed
     }
 
     deinit { bytes.deallocate() }

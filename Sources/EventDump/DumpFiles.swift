@@ -19,6 +19,10 @@ public enum DumpFiles {
     public static func list(dumpRoot: String) throws -> [DumpFile] {
         var found: [DumpFile] = []
         try walk(root: dumpRoot, relative: "events", into: &found)
+        // Positions pack the file index into 23 bits (see `DumpPosition`).
+        if found.count >= 1 << 23 {
+            throw DumpError.unreadable(path: "events/", reason: "more than 8,388,607 event files")
+        }
         found.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         return found
     }

@@ -1,7 +1,8 @@
 import Events
 
 /// An event's place in the dump: its file's index in dump order and the byte offset of its first
-/// byte in the file's (decompressed) stream. Orders events as SPEC §1 orders them.
+/// byte in the file's (decompressed) stream. Orders events as SPEC §1 orders them. The reader
+/// keeps files under 2^23 and streams under 2^40 bytes, so a position packs into 64 bits.
 public struct DumpPosition: Comparable, Hashable, Sendable {
     public let file: Int32
     public let offset: Int64

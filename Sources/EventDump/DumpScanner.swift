@@ -19,25 +19,28 @@ public struct ScanReport: Sendable {
 
 /// Reads every event of a dump once, in parallel: the calling thread reads (and inflates) the
 /// files in dump order and cuts them into chunks; one thread per visitor parses chunks and
-/// hands each well-formed event to its own visitor.
+/// hands each well-formed event to its own visitor, which keeps what it needs through the
+/// thread's `EventStore` (`stores[i]` serves `visitors[i]`).
 public enum DumpScanner {
-    public static func scan<V: EventVisitor>(files: [DumpFile], visitors: [V], options: ScanOptions) throws -> ScanReport {
-        precondition(!visitors.isEmpty)
+    public static func scan<V: EventVisitor>(files: [DumpFile], visitors: [V], stores: [EventStore],
+                                             options: ScanOptions) throws -> ScanReport {
+        precondition(!visitors.isEmpty && visitors.count == stores.count)
         let errors = ScanErrors(skipInvalid: options.skipInvalid)
         let queue = WorkQueue<ScanTask>(capacity: visitors.count * 2)
         let counts = EventCounts()
         let group = DispatchGroup()
-        for visitor in visitors {
+        for (visitor, store) in zip(visitors, stores) {
             group.enter()
             let thread = Thread {
-                var lines = LineScanner(visitor: visitor, errors: errors)
+                var lines = LineScanner(visitor: visitor, store: store, errors: errors)
                 var arrayEvents = 0
                 while let task = queue.pop() {
                     switch task {
                     case .lines(let chunk):
                         lines.scan(chunk)
                     case .jsonArray(let index):
-                        var reader = JSONArrayScanner(file: files[Int(index)], index: index, visitor: visitor, errors: errors)
+                        var reader = JSONArrayScanner(file: files[Int(index)], index: index, visitor: visitor, store: store,
+                                                      errors: errors)
                         reader.run()
                         arrayEvents += reader.events
                     }
@@ -64,6 +67,7 @@ public enum DumpScanner {
         queue.close()
         group.wait()
         if let failure = errors.failure(files: files) { throw failure }
+        for store in stores { try store.finishWriting() }
         var report = ScanReport()
         report.events = counts.total
         report.skipped = errors.skipped

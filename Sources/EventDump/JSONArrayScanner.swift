@@ -12,6 +12,7 @@ struct JSONArrayScanner<V: EventVisitor> {
     let file: DumpFile
     let index: Int32
     let visitor: V
+    let store: EventStore
     let errors: ScanErrors
     var parser = EventParser()
     var event = Event()
@@ -25,10 +26,11 @@ struct JSONArrayScanner<V: EventVisitor> {
     private var lineMark = 0
     private var eof = false
 
-    init(file: DumpFile, index: Int32, visitor: V, errors: ScanErrors) {
+    init(file: DumpFile, index: Int32, visitor: V, store: EventStore, errors: ScanErrors) {
         self.file = file
         self.index = index
         self.visitor = visitor
+        self.store = store
         self.errors = errors
     }
 
@@ -38,6 +40,7 @@ struct JSONArrayScanner<V: EventVisitor> {
     mutating func run() {
         do {
             let source = try ByteSource(file: file)
+            store.currentSourceIsCompressed = source.isGzip
             try read(source)
         } catch let error as DumpError {
             errors.recordFatal(error, at: DumpPosition(file: index, offset: windowOffset))
@@ -127,7 +130,8 @@ struct JSONArrayScanner<V: EventVisitor> {
                                 "the event is larger than 64 MiB")
                     throw Stop()
                 }
-                if eof || (try fill(source, atLeast: p + 1)) == false { return window.count }
+                if eof { return window.count }
+                if try !fill(source, atLeast: p + 1) { return window.count }
                 continue
             }
             let c = window.base[p]

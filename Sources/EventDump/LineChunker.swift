@@ -20,7 +20,7 @@ struct LineChunker {
             let rest = count - length
             let next = UnsafeMutablePointer<UInt8>.allocate(capacity: max(chunkSize, rest + chunkSize))
             next.update(from: buffer + length, count: rest)
-            push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, count: length, oversized: false)))
+            push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, count: length, oversized: false, compressed: source.isGzip)))
             ordinal += 1
             offset += Int64(length)
             buffer = next
@@ -33,7 +33,7 @@ struct LineChunker {
             let n = try source.read(into: buffer + count, capacity: capacity - count)
             if n == 0 {
                 if count > 0 {
-                    push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, count: count, oversized: false)))
+                    push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, count: count, oversized: false, compressed: source.isGzip)))
                 } else {
                     buffer.deallocate()
                 }
@@ -62,7 +62,7 @@ struct LineChunker {
                                    capacity: inout Int, offset: inout Int64, ordinal: inout Int,
                                    push: (ScanTask) -> Void) throws {
         let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: empty, count: 0, oversized: true)))
+        push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: empty, count: 0, oversized: true, compressed: source.isGzip)))
         ordinal += 1
         var skipped = Int64(count)
         while true {
@@ -82,8 +82,9 @@ struct LineChunker {
 }
 
 @inline(__always) func lastNewline(_ p: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int? {
-    guard let hit = memrchr(p, 0x0A, count) else { return nil }
-    return UnsafeMutableRawPointer(p).distance(to: hit)
+    var i = count - 1
+    while i >= 0 && p[i] != 0x0A { i -= 1 }
+    return i >= 0 ? i : nil
 }
 
 @inline(__always) func firstNewline(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {

@@ -7,11 +7,13 @@ struct LineScanner<V: EventVisitor> {
     var parser = EventParser()
     var event = Event()
     let visitor: V
+    let store: EventStore
     let errors: ScanErrors
     private(set) var events = 0
 
-    init(visitor: V, errors: ScanErrors) {
+    init(visitor: V, store: EventStore, errors: ScanErrors) {
         self.visitor = visitor
+        self.store = store
         self.errors = errors
     }
 
@@ -23,6 +25,7 @@ struct LineScanner<V: EventVisitor> {
             errors.recordNewlines(file: chunk.file, chunk: chunk.ordinal, count: 1)
             return
         }
+        store.currentSourceIsCompressed = chunk.compressed
         let base = chunk.bytes
         let count = chunk.count
         var start = 0

@@ -2,62 +2,69 @@ import Bytes
 import EventDump
 import Timestamps
 
-/// An answer row: where its event's bytes are kept.
-public struct SelectedRow: Sendable {
-    public let collector: Int32
-    public let ref: ByteArena.Ref
-}
-
 /// SPEC §4 over a whole dump: make one collector per scanning thread, scan, then `finish`.
 public final class Selection {
     public let collectors: [SelectionCollector]
     private let query: CompiledQuery
     private let limit: Int?
+    /// Each collector's answer rows, sorted, once `finish` has run.
+    private var rowsByCollector: [[Candidate]] = []
 
-    public init(query: SelectionQuery, threads: Int) {
+    /// `stores[i]` is scanning thread i's store: collector i keeps events through it.
+    public init(query: SelectionQuery, stores: [EventStore]) {
         let compiled = CompiledQuery(query)
         self.query = compiled
         self.limit = query.limit
-        collectors = (0..<max(1, threads)).map { _ in SelectionCollector(query: compiled) }
+        collectors = stores.map { SelectionCollector(query: compiled, store: $0) }
     }
 
-    /// The answer rows in order: ascending timestamp, ties by dump position, at most `limit`.
-    public func finish() -> [SelectedRow] {
+    /// Decides the answer rows once the scan is over; returns how many there are.
+    @discardableResult
+    public func finish() -> Int {
         let reached = reachedFlows()
-        var rows: [(Candidate, Int32)] = []
-        var firstStepOfVisitor: [Timestamp] = []
-        let visitorTable = ByteStringTable(expectedCount: 1024)
-        for (c, collector) in collectors.enumerated() {
-            for s in collector.steps where passesPath(s, collector, reached) {
-                if query.triggeredGoals {
-                    guard s.visitor >= 0 else { continue }
-                    let id = Int(visitorTable.intern(collector.visitors.bytes(s.visitor)))
-                    if id == firstStepOfVisitor.count { firstStepOfVisitor.append(s.timestamp) }
-                    firstStepOfVisitor[id] = min(firstStepOfVisitor[id], s.timestamp)
-                } else {
-                    rows.append((s, Int32(c)))
-                }
-            }
-        }
+        // Rows are moved out of the collectors and filtered in place: no second copy of them.
         if query.triggeredGoals {
-            for (c, collector) in collectors.enumerated() {
-                for g in collector.goals {
-                    guard let id = visitorTable.find(collector.visitors.bytes(g.visitor)),
-                          firstStepOfVisitor[Int(id)] <= g.timestamp else { continue }
-                    rows.append((g, Int32(c)))
+            let first = firstStepOfEachVisitor(reached)
+            rowsByCollector = collectors.map { collector in
+                var rows = collector.goals
+                collector.goals = []
+                collector.steps = []
+                rows.removeAll { g in
+                    guard let id = first.table.find(collector.visitors.bytes(g.aux)) else { return true }
+                    return first.times[Int(id)] > g.timestamp
                 }
+                return rows
+            }
+        } else {
+            rowsByCollector = collectors.map { collector in
+                var rows = collector.steps
+                collector.steps = []
+                if !reached.isEmpty { rows.removeAll { !passesPath($0, collector, reached) } }
+                return rows
             }
         }
-        rows.sort { a, b in
-            a.0.timestamp != b.0.timestamp ? a.0.timestamp < b.0.timestamp : a.0.position < b.0.position
-        }
-        if let limit, rows.count > limit { rows.removeSubrange(limit...) }
-        return rows.map { SelectedRow(collector: $0.1, ref: $0.0.ref) }
+        for i in rowsByCollector.indices { rowsByCollector[i].sort(by: Candidate.precedes) }
+        let total = rowsByCollector.reduce(0) { $0 + $1.count }
+        return limit.map { min($0, total) } ?? total
     }
 
-    /// The event bytes of a selected row.
-    public func bytes(of row: SelectedRow) -> UnsafeRawBufferPointer {
-        collectors[Int(row.collector)].arena.bytes(row.ref)
+    /// The answer rows in order — ascending timestamp, ties by dump position, at most `limit` —
+    /// merged from the collectors' sorted rows without building one big list.
+    public func forEachRow(_ body: (EventRef) throws -> Void) rethrows {
+        var heads = [Int](repeating: 0, count: rowsByCollector.count)
+        var emitted = 0
+        while limit.map({ emitted < $0 }) ?? true {
+            var best = -1
+            for c in rowsByCollector.indices where heads[c] < rowsByCollector[c].count {
+                if best < 0 || Candidate.precedes(rowsByCollector[c][heads[c]], rowsByCollector[best][heads[best]]) {
+                    best = c
+                }
+            }
+            guard best >= 0 else { return }
+            try body(collectors[best].ref(rowsByCollector[best][heads[best]]))
+            heads[best] += 1
+            emitted += 1
+        }
     }
 
     /// For each constrained earlier step, every flow (from any collector) that reached it.
@@ -74,8 +81,22 @@ public final class Selection {
     }
 
     private func passesPath(_ s: Candidate, _ collector: SelectionCollector, _ reached: [ByteStringTable]) -> Bool {
-        if reached.isEmpty { return true }
-        let flow = collector.flows.bytes(s.flow)
+        let flow = collector.flows.bytes(s.aux)
         return reached.allSatisfy { $0.find(flow) != nil }
+    }
+
+    /// With `triggered_goal`: the earliest step row of every visitor (SPEC §4 target).
+    private func firstStepOfEachVisitor(_ reached: [ByteStringTable]) -> (table: ByteStringTable, times: [Timestamp]) {
+        let table = ByteStringTable(expectedCount: 1024)
+        var times: [Timestamp] = []
+        for collector in collectors {
+            for (i, s) in collector.steps.enumerated() {
+                let visitor = collector.stepVisitors[i]
+                guard visitor >= 0, reached.isEmpty || passesPath(s, collector, reached) else { continue }
+                let id = Int(table.intern(collector.visitors.bytes(visitor)))
+                if id == times.count { times.append(s.timestamp) } else { times[id] = min(times[id], s.timestamp) }
+            }
+        }
+        return (table, times)
     }
 }

@@ -5,15 +5,30 @@ import Timestamps
 
 /// A row that may make the answer: a step-n event that passed every per-event test (its flow's
 /// earlier steps are checked once the whole dump is read), or a goal event (its visitor's step
-/// rows are checked then).
+/// rows are checked then). 32 bytes, whatever the event's size: the bytes stay in the dump.
 struct Candidate {
-    let timestamp: Timestamp
-    let position: DumpPosition
-    let ref: ByteArena.Ref
-    /// Id in the collector's `flows` table, or -1.
-    let flow: Int32
-    /// Id in the collector's `visitors` table, or -1.
-    let visitor: Int32
+    let millis: Int64
+    /// The event's dump position packed as `file << 40 | offset`: ties sort by it.
+    let position: Int64
+    let nanos: Int32
+    let length: Int32
+    /// For step rows, the flow id in the collector's `flows` (or -1); for goals, the visitor id.
+    let aux: Int32
+    /// Index in the collector's `spooled` offsets for an event of a gzip file, else -1.
+    let spooled: Int32
+
+    var timestamp: Timestamp { Timestamp(millis: millis, subMillisecondNanos: nanos) }
+    var file: Int32 { Int32(position >> 40) }
+    var offset: Int64 { position & (1 << 40 - 1) }
+
+    static func pack(_ p: DumpPosition) -> Int64 { Int64(p.file) << 40 | p.offset }
+
+    /// Ascending timestamp, ties by dump position (SPEC §4).
+    static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+        if a.millis != b.millis { return a.millis < b.millis }
+        if a.nanos != b.nanos { return a.nanos < b.nanos }
+        return a.position < b.position
+    }
 }
 
 /// One scanning thread's share of the selection: it sees part of the dump, keeps the events
@@ -21,18 +36,23 @@ struct Candidate {
 /// need to know about the rest. `Selection.finish` merges the collectors.
 public final class SelectionCollector: EventVisitor {
     let query: CompiledQuery
-    let arena = ByteArena()
+    let store: EventStore
     /// Flows seen, interned; `flowReached[j][flow]` says the flow has a matching event at
     /// `query.earlier[j].step`.
     let flows = ByteStringTable(expectedCount: 1024)
     var flowReached: [[Bool]]
     let visitors = ByteStringTable(expectedCount: 1024)
     var steps: [Candidate] = []
+    /// With `triggered_goal`: each step row's visitor id (-1 for none), aligned with `steps`.
+    var stepVisitors: [Int32] = []
     var goals: [Candidate] = []
+    /// Spool offsets of kept events from gzip files (`Candidate.spooled` indexes it).
+    var spooled: [Int64] = []
     private let scratch = ByteBuffer(capacity: 4096)
 
-    init(query: CompiledQuery) {
+    init(query: CompiledQuery, store: EventStore) {
         self.query = query
+        self.store = store
         flowReached = Array(repeating: [], count: query.earlier.count)
     }
 
@@ -64,9 +84,8 @@ public final class SelectionCollector: EventVisitor {
             guard let f = flowID(event, bytes) else { return }
             flow = f
         }
-        let visitor = query.triggeredGoals ? visitorID(event, bytes) : -1
-        steps.append(Candidate(timestamp: event.timestamp, position: position, ref: arena.append(bytes),
-                               flow: flow, visitor: visitor))
+        if query.triggeredGoals { stepVisitors.append(visitorID(event, bytes)) }
+        steps.append(candidate(event, bytes, position, aux: flow))
     }
 
     private func goalEvent(_ event: inout Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition) {
@@ -74,8 +93,27 @@ public final class SelectionCollector: EventVisitor {
         for filter in query.goalFilters where !passes(filter, event, bytes) { return }
         let visitor = visitorID(event, bytes)
         guard visitor >= 0 else { return }
-        goals.append(Candidate(timestamp: event.timestamp, position: position, ref: arena.append(bytes),
-                               flow: -1, visitor: visitor))
+        goals.append(candidate(event, bytes, position, aux: visitor))
+    }
+
+    /// A candidate for the event, its bytes kept reachable through the store.
+    private func candidate(_ event: Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition,
+                           aux: Int32) -> Candidate {
+        let ref = store.retain(bytes, position: position)
+        var spooledIndex: Int32 = -1
+        if ref.source < 0 {
+            spooledIndex = Int32(spooled.count)
+            spooled.append(ref.offset)
+        }
+        return Candidate(millis: event.timestamp.millis, position: Candidate.pack(position),
+                         nanos: event.timestamp.subMillisecondNanos, length: Int32(bytes.count), aux: aux,
+                         spooled: spooledIndex)
+    }
+
+    /// Where a kept candidate's bytes are.
+    func ref(_ c: Candidate) -> EventRef {
+        if c.spooled >= 0 { return EventRef(source: -1 - store.index, length: c.length, offset: spooled[Int(c.spooled)]) }
+        return EventRef(source: c.file, length: c.length, offset: c.offset)
     }
 
     @inline(__always) private func inInterval(_ t: Timestamp) -> Bool { t >= query.start && t < query.end }

@@ -1,4 +1,5 @@
 import CSVWriter
+import EventDump
 import Foundation
 
 /// How an export is written and read, beyond the API request itself (SPEC §6, §8, §9).
@@ -10,8 +11,15 @@ public struct ExportOptions: Sendable {
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Data rows per XLSX sheet (1,048,575, Excel's limit; lowered only by tests).
     public var sheetRowLimit = 1_048_575
+    /// Where spool files go (events of gzip files kept for the writing stage).
+    public var temporaryDirectory = NSTemporaryDirectory()
 
     public init() {}
+
+    /// One event store per scanning thread.
+    func makeStores() -> [EventStore] {
+        (0..<threads).map { EventStore(index: $0, temporaryDirectory: temporaryDirectory) }
+    }
 }
 
 /// Where an export goes.

@@ -20,16 +20,19 @@ public enum Exporter {
                                    payload: $0, dump: dump)
         }
         return prepared.flatMap { prepared in
-            let selection = Selection(query: prepared.query, threads: options.threads)
+            let stores = options.makeStores()
+            let selection = Selection(query: prepared.query, stores: stores)
             let report: ScanReport
+            let files: [DumpFile]
             do {
-                report = try DumpScanner.scan(files: try dump.files(), visitors: selection.collectors,
+                files = try dump.files()
+                report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
                                               options: ScanOptions(skipInvalid: options.skipInvalid))
             } catch {
                 return .failure(.dumpError(error as! DumpError))
             }
-            let rows = selection.finish()
-            return write(prepared, rows: rows, selection: selection, output: output, options: options).map { written in
+            let fetcher = EventFetcher(files: files, stores: stores)
+            return write(prepared, selection: selection, fetcher: fetcher, output: output, options: options).map { written in
                 var result = written
                 result.skipped = report.skipped
                 result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
@@ -40,8 +43,9 @@ public enum Exporter {
     }
 
     /// Writes the selected rows in the requested format to `output`.
-    public static func write(_ prepared: PreparedExport, rows: [SelectedRow], selection: Selection,
+    public static func write(_ prepared: PreparedExport, selection: Selection, fetcher: EventFetcher,
                              output: OutputTarget, options: ExportOptions) -> Result<ExportResult, RequestError> {
+        let rowCount = selection.finish()
         var atomic: AtomicOutput?
         let sink: OutputSink
         let path: String?
@@ -66,21 +70,28 @@ public enum Exporter {
             var parser = EventParser()
             var event = Event()
             let cells = RowCells()
-            for row in rows {
-                let bytes = selection.bytes(of: row)
-                // The bytes parsed cleanly during the scan, so they parse again.
-                _ = try! parser.parse(bytes, at: 0, into: &event)
+            try selection.forEachRow { ref in
+                let bytes = try fetcher.bytes(ref)
+                do {
+                    _ = try parser.parse(bytes, at: 0, into: &event)
+                } catch {
+                    // It parsed during the scan: the file must have changed since.
+                    throw DumpError.unreadable(path: "the dump", reason: "an event file changed during the export")
+                }
                 renderer.render(event, bytes: bytes, into: cells)
                 try table.write(cells)
             }
             var result = try table.finish()
             try atomic?.commit()
-            result.rows = rows.count
+            result.rows = rowCount
             result.path = path
             return .success(result)
         } catch let error as OutputError {
             atomic?.discard()
             return .failure(.detail(500, error.description))
+        } catch let error as DumpError {
+            atomic?.discard()
+            return .failure(.dumpError(error))
         } catch {
             atomic?.discard()
             return .failure(.detail(500, "Cannot write \(path ?? "output"): \(error)"))

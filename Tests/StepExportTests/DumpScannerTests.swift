@@ -25,6 +25,10 @@ final class DumpScannerTests: XCTestCase {
         return root.path
     }
 
+    private func stores(_ n: Int) -> [EventStore] {
+        (0..<n).map { EventStore(index: $0, temporaryDirectory: NSTemporaryDirectory()) }
+    }
+
     private func event(_ id: String, _ extra: String = "") -> String {
         "{\"id\":\"\(id)\",\"timestamp\":\"2022-11-03T10:00:00Z\"\(extra)}"
     }
@@ -42,7 +46,8 @@ final class DumpScannerTests: XCTestCase {
             let visitors = (0..<threads).map { _ in RecordingVisitor() }
             var options = ScanOptions(skipInvalid: skipInvalid)
             options.chunkSize = chunk
-            let report = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: visitors, options: options)
+            let report = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: visitors,
+                                              stores: stores(threads), options: options)
             let ids = visitors.flatMap(\.seen).sorted { $0.position < $1.position }.map(\.id)
             answers.append((ids, report))
         }
@@ -60,7 +65,8 @@ final class DumpScannerTests: XCTestCase {
             options.chunkSize = chunk
             do {
                 _ = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root),
-                                         visitors: (0..<threads).map { _ in RecordingVisitor() }, options: options)
+                                         visitors: (0..<threads).map { _ in RecordingVisitor() },
+                                         stores: stores(threads), options: options)
             } catch let error as DumpError {
                 if threads == 2 { return error }
                 continue
@@ -128,8 +134,8 @@ final class DumpScannerTests: XCTestCase {
             let root = try makeDump(["events/x.json": Data(text.utf8)])
             var options = ScanOptions(skipInvalid: true)
             options.chunkSize = 16
-            XCTAssertThrowsError(try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root),
-                                                      visitors: [RecordingVisitor()], options: options), text) { error in
+            XCTAssertThrowsError(try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: [RecordingVisitor()],
+                                                      stores: stores(1), options: options), text) { error in
                 guard case .malformedEvent? = error as? DumpError else { return XCTFail("\(text): \(error)") }
             }
         }

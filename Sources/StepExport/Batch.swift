@@ -1,0 +1,189 @@
+import EventDump
+import Events
+import Foundation
+import JSONScan
+import Selection
+import StepRequest
+
+/// A batch manifest that cannot be used at all (SPEC §10): no jobs run.
+public struct ManifestError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// What one batch job did: its summary line's content.
+public struct BatchOutcome: Sendable {
+    public let job: Int
+    public let result: Result<ExportResult, RequestError>
+    /// The job's `output` as the manifest wrote it (or the API's file name when it gave none).
+    public let output: String
+
+    /// The JSON line of SPEC §10.
+    public var summaryLine: String {
+        switch result {
+        case .success(let r):
+            var line = "{\"job\":\(job),\"status\":200,\"output\":\(ErrorBodyJSON.quoted(output)),"
+                + "\"rows\":\(r.rows),\"bytes\":\(r.bytes),\"seconds\":\(String(format: "%.3f", r.seconds))"
+            if r.cutCells > 0 { line += ",\"cut_cells\":\(r.cutCells)" }
+            if r.skipped > 0 {
+                line += ",\"skipped\":\(r.skipped),\"first_skipped\":\(ErrorBodyJSON.quoted(r.firstSkipped ?? ""))"
+            }
+            return line + "}"
+        case .failure(let e):
+            return "{\"job\":\(job),\"status\":\(e.status),\"error\":\(e.body)}"
+        }
+    }
+}
+
+/// Many requests against one dump (SPEC §10). The dump is scanned once: every event goes to
+/// every job's selection. Jobs are independent — one failing never stops or spoils another.
+public enum Batch {
+    struct Job {
+        let organizationID: String
+        let workflowID: String
+        let stepIndex: String
+        let payload: JSONValue
+        let output: String?
+    }
+
+    public static func run(manifestPath: String, options: ExportOptions, parallelJobs: Int) throws -> [BatchOutcome] {
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw ManifestError(description: "cannot read the manifest \(manifestPath)")
+        }
+        let base = URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
+        let (dumpPath, jobs) = try parseManifest(Array(data))
+        let dump = Dump(root: resolve(dumpPath, against: base))
+
+        // Checks 1–6 for every job; the ones that pass share one scan.
+        let prepared: [Result<PreparedExport, RequestError>] = jobs.map { job in
+            PreparedExport.prepare(StepRequest.validate(organizationID: job.organizationID, workflowID: job.workflowID,
+                                                        stepIndex: job.stepIndex, payload: job.payload), dump: dump)
+        }
+        let stores = options.makeStores()
+        var selections: [Int: Selection] = [:]
+        for (i, p) in prepared.enumerated() {
+            if case .success(let export) = p { selections[i] = Selection(query: export.query, stores: stores) }
+        }
+        var scan: Result<ScanReport, RequestError> = .success(ScanReport())
+        var files: [DumpFile] = []
+        if !selections.isEmpty {
+            let order = selections.keys.sorted()
+            let visitors = (0..<options.threads).map { t in
+                FanOutVisitor(targets: order.map { selections[$0]!.collectors[t] })
+            }
+            do {
+                files = try dump.files()
+                scan = .success(try DumpScanner.scan(files: files, visitors: visitors, stores: stores,
+                                                     options: ScanOptions(skipInvalid: options.skipInvalid)))
+            } catch {
+                scan = .failure(.dumpError(error as! DumpError))
+            }
+        }
+
+        var outcomes = [BatchOutcome?](repeating: nil, count: jobs.count)
+        let lock = NSLock()
+        let next = AtomicCounter()
+        let workers = max(1, min(parallelJobs, jobs.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.increment()
+                guard i < jobs.count else { return }
+                // Each writer reads events back through its own fetcher (its own window and files).
+                let fetcher = EventFetcher(files: files, stores: stores)
+                let outcome = runJob(i, jobs[i], prepared[i], selections[i], fetcher, scan, base: base, options: options)
+                lock.lock(); outcomes[i] = outcome; lock.unlock()
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    private static func runJob(_ i: Int, _ job: Job, _ prepared: Result<PreparedExport, RequestError>,
+                               _ selection: Selection?, _ fetcher: EventFetcher, _ scan: Result<ScanReport, RequestError>,
+                               base: URL, options: ExportOptions) -> BatchOutcome {
+        let started = Date()
+        guard case .success(let export) = prepared, let selection else {
+            if case .failure(let e) = prepared { return BatchOutcome(job: i, result: .failure(e), output: job.output ?? "") }
+            preconditionFailure("a prepared job always has a selection")
+        }
+        let output = job.output ?? export.fileName
+        let report: ScanReport
+        switch scan {
+        case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output)
+        case .success(let r): report = r
+        }
+        let result = Exporter.write(export, selection: selection, fetcher: fetcher,
+                                    output: .file(resolve(output, against: base)), options: options).map { written in
+            var r = written
+            r.skipped = report.skipped
+            r.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
+            r.seconds = Date().timeIntervalSince(started)
+            return r
+        }
+        return BatchOutcome(job: i, result: result, output: output)
+    }
+
+    /// A manifest is `{"dump": "…", "jobs": [{"organization_id", "workflow_id", "step_index", "payload", "output"}]}`.
+    /// A job's missing or mistyped path field fails that job with 404, as a bad path would; a
+    /// missing payload is JSON null (400); a missing output is the API's file name.
+    static func parseManifest(_ bytes: [UInt8]) throws -> (dump: String, jobs: [Job]) {
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(bytes)
+        } catch let error as JSONSyntaxError {
+            throw ManifestError(description: "the manifest is not valid JSON: \(error.reason)")
+        }
+        guard case .object(let object) = root else { throw ManifestError(description: "the manifest must be a JSON object") }
+        guard case .string(let dump)? = object["dump"] else {
+            throw ManifestError(description: "the manifest needs \"dump\": the dump folder")
+        }
+        guard case .array(let items)? = object["jobs"] else {
+            throw ManifestError(description: "the manifest needs \"jobs\": an array of jobs")
+        }
+        let jobs = try items.enumerated().map { (i, item) -> Job in
+            guard case .object(let job) = item else { throw ManifestError(description: "jobs[\(i)] must be an object") }
+            func text(_ key: String) -> String {
+                if case .string(let s)? = job[key] { return s }
+                return ""
+            }
+            var step = ""
+            switch job["step_index"] {
+            case .string(let s)?: step = s
+            case .integer(let digits)?: step = digits
+            default: step = ""
+            }
+            var output: String?
+            switch job["output"] {
+            case nil, .null?: output = nil
+            case .string(let s)? where !s.isEmpty: output = s
+            default: throw ManifestError(description: "jobs[\(i)].output must be a non-empty string")
+            }
+            return Job(organizationID: text("organization_id"), workflowID: text("workflow_id"), stepIndex: step,
+                       payload: job["payload"] ?? .null, output: output)
+        }
+        return (dump, jobs)
+    }
+
+    static func resolve(_ path: String, against base: URL) -> String {
+        path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
+    }
+}
+
+/// Hands each event to one collector of every job.
+final class FanOutVisitor: EventVisitor {
+    let targets: [SelectionCollector]
+    init(targets: [SelectionCollector]) { self.targets = targets }
+
+    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+        for target in targets { target.visit(&event, bytes: bytes, position: position) }
+    }
+}
+
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    /// Returns the value before adding one.
+    func increment() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        value += 1
+        return value - 1
+    }
+}
