@@ -249,7 +249,8 @@ final class EventStream {
         let v = visitor ?? Int32(below(visitorsPerOrg))
         let first: Int32 = info.kind.usesStepData && chance(Chance(0.3)) ? 0 : 1
         var last = first == 0 ? Int32(1) : first
-        while Int(last) < info.stepCount - 1 && chance(Chance(0.72)) { last += 1 }
+        // A flow covers 1–6 steps (the Source step counts as one).
+        while Int(last) < info.stepCount - 1 && last - first < 5 && chance(Chance(0.72)) { last += 1 }
         var f = Flow(workflow: Int32(w), step: first, last: last, org: org, visitor: v,
                      flowHi: rand(), flowLo: rand(), sessionHi: rand(), sessionLo: rand())
         let m = below(100)
