@@ -5,7 +5,7 @@ struct StepExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stepexport",
         abstract: "Answers the Workflow step source data download API offline, from local event dumps.",
-        subcommands: [ExportCommand.self, BatchCommand.self, InspectCommand.self])
+        subcommands: [ExportCommand.self, BatchCommand.self, InspectCommand.self, GenerateCommand.self])
 
     static func main() {
         Interrupts.install()
