@@ -38,7 +38,7 @@ public struct Catalog: Sendable {
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes)
-        } catch let error as JSONSyntaxError {
+        } catch {
             throw DumpError.malformedCatalog("workflows.json is not valid JSON: \(error.reason)")
         }
         guard case .array(let entries) = root else {
