@@ -23,7 +23,7 @@ final class ZipWriterTests: XCTestCase {
 
     /// Builds a test archive: small deflated, small stored (noise), empty, and a streamed entry
     /// with a prefix given at the end.
-    private func buildArchive(forceZip64: Bool = false, threads: Int = 1, chunkSize: Int = 64 * 1024,
+    private func buildArchive(forceZip64: Bool = false, threads: Int = 0, chunkSize: Int = 64 * 1024,
                               streamed: [UInt8], prefix: [UInt8]) throws -> [UInt8] {
         let sink = MemorySink()
         var options = ZipWriterOptions(temporaryDirectory: dir)
@@ -155,8 +155,10 @@ final class ZipWriterTests: XCTestCase {
     func testSameBytesWhateverTheThreadCount() throws {
         let streamed = text(lines: 40_000, tag: "<more text=\"to compress\"/>")
         let prefix = Array("head".utf8)
-        let one = try buildArchive(threads: 1, streamed: streamed, prefix: prefix)
-        let again = try buildArchive(threads: 1, streamed: streamed, prefix: prefix)
+        let one = try buildArchive(threads: 0, streamed: streamed, prefix: prefix)
+        let again = try buildArchive(threads: 0, streamed: streamed, prefix: prefix)
+        let single = try buildArchive(threads: 1, streamed: streamed, prefix: prefix)
+        XCTAssertEqual(one, single)
         let three = try buildArchive(threads: 3, streamed: streamed, prefix: prefix)
         let eight = try buildArchive(threads: 8, streamed: streamed, prefix: prefix)
         XCTAssertEqual(one, again)
