@@ -16,6 +16,11 @@ public struct ZipWriterOptions {
     /// Writes zip64 extra fields on every entry and the zip64 end records even when nothing
     /// needs them (for tests of readers on a small archive).
     public var forceZip64: Bool = false
+    /// Sizes and offsets at or above this need zip64 (tests lower it to exercise the "only where
+    /// needed" rules on a small archive; the format's value is 0xFFFFFFFF).
+    var zip64Limit: Int64 = 0xFFFF_FFFF
+    /// Entry counts at or above this need the zip64 end records (format: 0xFFFF).
+    var zip64CountLimit = 0xFFFF
 
     public init(temporaryDirectory: String) {
         self.temporaryDirectory = temporaryDirectory
@@ -155,7 +160,8 @@ public final class ZipWriter {
     private func writeEntry(name: String, method: UInt16, crc: UInt32, compressedSize: Int64,
                             uncompressedSize: Int64, body: () throws -> Void) throws {
         let nameBytes = Array(name.utf8)
-        let zip64 = options.forceZip64 || compressedSize >= 0xFFFF_FFFF || uncompressedSize >= 0xFFFF_FFFF
+        let limit = options.zip64Limit
+        let zip64 = options.forceZip64 || compressedSize >= limit || uncompressedSize >= limit
         let record = Record(name: nameBytes, method: method, crc: crc, compressedSize: compressedSize,
                             uncompressedSize: uncompressedSize, offset: offset, localZip64: zip64)
         // Local file header (APPNOTE 4.3.7). A zip64 local header carries both sizes in its extra field.
@@ -245,12 +251,13 @@ public final class ZipWriter {
         guard !finished else { throw ZipWriterError.usage("archive already finished") }
         finished = true
         let force = options.forceZip64
+        let limit = options.zip64Limit
         let cdStart = offset
         let cd = ByteBuffer(capacity: 128 * max(records.count, 1))
         for r in records {
-            let bigU = force || r.uncompressedSize >= 0xFFFF_FFFF
-            let bigC = force || r.compressedSize >= 0xFFFF_FFFF
-            let bigO = force || r.offset >= 0xFFFF_FFFF
+            let bigU = force || r.uncompressedSize >= limit
+            let bigC = force || r.compressedSize >= limit
+            let bigO = force || r.offset >= limit
             let extraLength = (bigU ? 8 : 0) + (bigC ? 8 : 0) + (bigO ? 8 : 0)
             let zip64 = extraLength > 0 || r.localZip64
             let version: UInt16 = zip64 ? 45 : 20
@@ -285,9 +292,9 @@ public final class ZipWriter {
         let cdSize = offset - cdStart
         let count = records.count
         let end = ByteBuffer(capacity: 128)
-        let bigCount = force || count >= 0xFFFF
-        let bigSize = force || cdSize >= 0xFFFF_FFFF
-        let bigOffset = force || cdStart >= 0xFFFF_FFFF
+        let bigCount = force || count >= options.zip64CountLimit
+        let bigSize = force || cdSize >= limit
+        let bigOffset = force || cdStart >= limit
         if bigCount || bigSize || bigOffset {
             let zip64End = offset
             end.le32(0x0606_4B50)  // zip64 end of central directory record

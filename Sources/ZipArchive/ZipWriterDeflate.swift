@@ -283,7 +283,7 @@ final class ChunkedDeflateStream {
 
     /// Sends every complete chunk of `buffer` to compression (cut at exactly `chunkSize`).
     @inline(__always) func flushFullChunks() throws {
-        while current.input.count > chunkSize || (current.input.count == chunkSize) {
+        while current.input.count >= chunkSize {
             try cutChunk()
         }
     }
