@@ -89,7 +89,7 @@ public struct EventParser {
             guard p[i] == 0x22 else { throw ScanFailure(.expectedKey, at: i) }
             let keyStart = i &+ 1
             let run = JSONBytes.scanStringRun(p, keyStart, n)
-            var key: Int
+            let key: EventKey?
             if run < n && p[run] == 0x22 {
                 key = KeyTable.lookup(p + keyStart, run &- keyStart)
                 i = run &+ 1
@@ -109,10 +109,10 @@ public struct EventParser {
             }
             i = JSONBytes.skipWhitespace(p, i, n)
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
-            if key < 0 {
-                i = try skipValue(p, i, n, level: 1)
+            if let key {
+                i = try readKnown(key, p, i, n, &event, &pending)
             } else {
-                i = try readKnown(EventKey(rawValue: key)!, p, i, n, &event, &pending)
+                i = try skipValue(p, i, n, level: 1)
             }
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
             var c = p[i]
@@ -131,11 +131,11 @@ public struct EventParser {
     }
 
     @inline(never)
-    func lookupEscapedKey(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+    func lookupEscapedKey(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> EventKey? {
         var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        return withUnsafeMutableBytes(of: &buffer) { raw -> Int in
+        return withUnsafeMutableBytes(of: &buffer) { raw -> EventKey? in
             let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            guard let n = EscapedText.decode(p, from, to, into: out, capacity: 24) else { return -1 }
+            guard let n = EscapedText.decode(p, from, to, into: out, capacity: 24) else { return nil }
             return KeyTable.lookup(UnsafePointer(out), n)
         }
     }
