@@ -467,6 +467,13 @@ final class EventParserTests: XCTestCase {
         XCTAssertEqual(try parseEvent(bytes).1, limit)
         bytes.insert(0x61, at: 30)
         XCTAssertEqual(malformed(bytes), "the event is larger than 64 MiB")
+        // Longer still, and never closed: the scan stops after the limit.
+        bytes.removeLast(2)
+        bytes += [UInt8](repeating: 0x62, count: 1000)
+        XCTAssertEqual(malformed(bytes), "the event is larger than 64 MiB")
+        // A real error before the limit is still reported as such.
+        bytes[14] = 0x00
+        XCTAssertEqual(malformed(bytes), "invalid JSON at column 15: expected ',' or '}'")
     }
 
     // MARK: - EventText
