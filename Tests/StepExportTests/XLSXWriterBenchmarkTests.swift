@@ -130,7 +130,8 @@ struct XLSXSyntheticRows {
 }
 
 /// Measurements, run only with XLSX_BENCH=<rows> (build with `-c release -Xswiftc -enable-testing`).
-/// XLSX_BENCH_CONFIGS picks configurations: e.g. "L1,L6,inline,shared,adaptive,T2".
+/// XLSX_BENCH_CONFIGS picks configurations: e.g. "L1,L6,inline,shared,adaptive,T2" ('+' joins).
+/// XLSX_BENCH_WRITE=<rows> writes that many rows, cycling through the generated ones (memory).
 final class XLSXWriterBenchmarkTests: XCTestCase {
     func testBenchmark() throws {
         guard let n = ProcessInfo.processInfo.environment["XLSX_BENCH"].flatMap({ Int($0) }) else { return }
@@ -142,6 +143,7 @@ final class XLSXWriterBenchmarkTests: XCTestCase {
         print("generated \(n) rows, \(data.bytes.count) bytes of cell text, in \(Date().timeIntervalSince(t0)) s")
         if let flat = ProcessInfo.processInfo.environment["XLSX_BENCH_FLAT"] { try data.writeFlat(to: flat) }
         let row = RowCells()
+        let total = ProcessInfo.processInfo.environment["XLSX_BENCH_WRITE"].flatMap { Int($0) } ?? n
         for config in configs {
             var o = XLSXOptions(stepIndexText: "2", title: "bench", created: Timestamp(millis: 0), temporaryDirectory: dir)
             o.compressionThreads = 0
@@ -163,8 +165,8 @@ final class XLSXWriterBenchmarkTests: XCTestCase {
             var summary: XLSXSummary!
             let elapsed = try wallClock.measure {
                 let writer = try XLSXWriter(sink: sink, options: o)
-                for i in 0..<data.count {
-                    data.load(i, into: row)
+                for i in 0..<total {
+                    data.load(i % data.count, into: row)
                     try writer.write(row)
                 }
                 summary = try writer.finish()
