@@ -1,0 +1,91 @@
+import Bytes
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An anonymous temporary file holding one entry's compressed bytes until they are copied into
+/// the archive. It is unlinked as soon as it is created, so it disappears when closed — after the
+/// copy, on an error, or if the process dies — and never shows in the directory listing for long.
+final class ZipSpoolFile {
+    private var fd: Int32
+    let directory: String
+    private(set) var size: Int64 = 0
+
+    init(directory: String) throws {
+        self.directory = directory
+        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
+        template.append(contentsOf: Array(".stepexport-zip-XXXXXX".utf8CString))
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw ZipWriterError.spool("cannot create a file in \(directory)", errnoDescription())
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC) // not inherited by processes the engine may start
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        unlink(path)
+        self.fd = fd
+    }
+
+    deinit { close() }
+
+    func close() {
+        if fd >= 0 { _ = closeFD(fd); fd = -1 }
+    }
+
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        guard var p = bytes.baseAddress, fd >= 0 else {
+            if fd < 0 { throw ZipWriterError.usage("spool file used after close") }
+            return
+        }
+        var left = bytes.count
+        while left > 0 {
+            let n = writeFD(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ZipWriterError.spool("write", errnoDescription())
+            }
+            p += n
+            left -= n
+            size += Int64(n)
+        }
+    }
+
+    /// Reads `count` bytes at `offset` into `buffer` (appending).
+    func read(at offset: Int64, count: Int, into buffer: ByteBuffer) throws {
+        var got = 0
+        let dst = buffer.reserve(count)
+        while got < count {
+            let n = pread(fd, dst + got, count - got, off_t(offset) + off_t(got))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ZipWriterError.spool("read", errnoDescription())
+            }
+            if n == 0 { throw ZipWriterError.spool("read", "unexpected end of file") }
+            got += n
+        }
+        buffer.commit(count)
+    }
+}
+
+@inline(__always) private func writeFD(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, p, n)
+    #elseif canImport(Musl)
+    return Musl.write(fd, p, n)
+    #else
+    return Darwin.write(fd, p, n)
+    #endif
+}
+
+@inline(__always) private func closeFD(_ fd: Int32) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.close(fd)
+    #elseif canImport(Musl)
+    return Musl.close(fd)
+    #else
+    return Darwin.close(fd)
+    #endif
+}
