@@ -282,6 +282,18 @@ final class XLSXReaderTests: XCTestCase {
                         contains: "malformed XML", part: "xl/sharedStrings.xml")
     }
 
+    func testSharedStringTableIsBounded() throws {
+        let items = String(repeating: "<si/>", count: 40) + "<si><t>0123456789</t></si>"
+        let path = try package(sheet: sheetXML(""), shared: "<sst xmlns=\"\(Self.main)\">\(items)</sst>", name: "sst.xlsx")
+        XCTAssertNoThrow(try XLSXReader(path: path, sharedStringBudget: 41 * 32 + 10))
+        XCTAssertThrowsError(try XLSXReader(path: path, sharedStringBudget: 41 * 32 + 9)) { e in
+            XCTAssertTrue("\(e)".contains("xl/sharedStrings.xml: the shared string table is too large (over 1321 bytes with 40 strings)"), "\(e)")
+        }
+        XCTAssertThrowsError(try XLSXReader(path: path, sharedStringBudget: 20 * 32)) { e in
+            XCTAssertTrue("\(e)".contains("too large (over 640 bytes with 20 strings)"), "\(e)")
+        }
+    }
+
     func testZipDamageInsideAWorkbookIsReported() throws {
         let path = try ReaderTestSupport.makeFixture("handmade", in: dir)
         var bytes = try ReaderTestSupport.read(path)
