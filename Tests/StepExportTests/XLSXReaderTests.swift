@@ -275,6 +275,9 @@ final class XLSXReaderTests: XCTestCase {
             .init("xl/worksheets/sheet1.xml", bad),
         ]).bytes(), to: badPath)
         assertReadError(badPath, contains: "malformed XML")
+        // Nesting deeper than libxml2's limit (256 without XML_PARSE_HUGE).
+        let deep = sheetXML(#"<row r="1"><c r="A1"><v>1</v>"# + String(repeating: "<x>", count: 5000) + String(repeating: "</x>", count: 5000) + "</c></row>")
+        assertReadError(try package(sheet: deep, name: "deep.xlsx"), contains: "malformed XML")
         let full = sheetXML(#"<row r="1"><c r="A1"><v>1</v></c></row>"#)
         assertReadError(try package(sheet: String(full.prefix(full.count - 20)), name: "cut.xlsx"), contains: "malformed XML")
         // Shared strings damaged.
