@@ -32,13 +32,15 @@ struct LineChunker {
                 pool.give(buffer, capacity: capacity)
                 (buffer, capacity) = (bigger, biggerCapacity)
             }
-            let n = try source.read(into: buffer + count, capacity: step)
+            // A long partial line (no newline yet) is read on in big pieces, not `step` at a time.
+            let n = try source.read(into: buffer + count, capacity: count > step ? capacity - count : step)
             if n == 0 {
                 if count > 0 { push(chunk(count)) } else { pool.give(buffer, capacity: capacity) }
                 return
             }
             count += n
-            if let last = lastNewline(buffer, count) {
+            // What was carried over holds no newline, so only the new bytes are searched.
+            if let last = lastNewline(buffer + count - n, n).map({ $0 + count - n }) {
                 let length = last + 1
                 let rest = count - length
                 let (next, nextCapacity) = pool.take(minimum: rest + step)
