@@ -4,7 +4,7 @@ import Events
 public struct ScanOptions: Sendable {
     /// Skip malformed events (counted and reported) instead of failing (SPEC §9).
     public var skipInvalid = false
-    /// Bytes per NDJSON chunk handed to a scanning thread.
+    /// Bytes per NDJSON chunk handed to a scanning thread (about; chunks end at a newline).
     public var chunkSize = 4 << 20
 
     public init(skipInvalid: Bool = false) { self.skipInvalid = skipInvalid }
@@ -15,6 +15,8 @@ public struct ScanReport: Sendable {
     public var events = 0
     public var skipped = 0
     public var firstSkipped: MalformedEventLocation?
+
+    public init() {}
 }
 
 /// Reads every event of a dump once, in parallel: the calling thread reads (and inflates) the
@@ -27,6 +29,8 @@ public enum DumpScanner {
         precondition(!visitors.isEmpty && visitors.count == stores.count)
         let errors = ScanErrors(skipInvalid: options.skipInvalid)
         let queue = WorkQueue<ScanTask>(capacity: visitors.count * 2)
+        // Enough buffers for the queue, one per scanning thread and the one being filled.
+        let pool = ChunkBuffers(size: 2 * options.chunkSize, limit: visitors.count * 3 + 2)
         let counts = EventCounts()
         let group = DispatchGroup()
         for (visitor, store) in zip(visitors, stores) {
@@ -59,7 +63,7 @@ public enum DumpScanner {
                 continue
             }
             do {
-                try LineChunker(file: file, index: index, chunkSize: options.chunkSize, errors: errors).run(push: queue.push)
+                try LineChunker(file: file, index: index, pool: pool, errors: errors).run(push: queue.push)
             } catch let error as DumpError {
                 errors.recordFatal(error, at: DumpPosition(file: index, offset: 0))
             }

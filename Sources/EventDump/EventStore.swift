@@ -9,6 +9,12 @@ public struct EventRef: Sendable {
     public let source: Int32
     public let length: Int32
     public let offset: Int64
+
+    public init(source: Int32, length: Int32, offset: Int64) {
+        self.source = source
+        self.length = length
+        self.offset = offset
+    }
 }
 
 /// Keeps the events a scanning thread's visitors want for later — without keeping their bytes

@@ -43,7 +43,8 @@ struct JSONArrayScanner<V: EventVisitor> {
             store.currentSourceIsCompressed = source.isGzip
             try read(source)
         } catch let error as DumpError {
-            errors.recordFatal(error, at: DumpPosition(file: index, offset: windowOffset))
+            // A file that cannot be read or inflated outranks its malformed events (as in `DumpScanner`).
+            errors.recordFatal(error, at: DumpPosition(file: index, offset: 0))
         } catch {
             // `Stop`: already recorded.
         }

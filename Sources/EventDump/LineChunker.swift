@@ -1,80 +1,75 @@
-/// Cuts an NDJSON file's stream into chunks of whole lines (about `chunkSize` bytes each) for the
-/// scanning threads: the simdjson/pigz idea of splitting at record boundaries so that chunks can
-/// be parsed independently. A line longer than the event limit becomes an `oversized` chunk and
-/// its bytes are dropped as they are read, so memory stays bounded whatever the input.
+/// Cuts an NDJSON file's stream into chunks of whole lines (about `pool.size / 2` bytes each) for
+/// the scanning threads: the simdjson/pigz idea of splitting at record boundaries so that chunks
+/// can be parsed independently. A line longer than the event limit becomes an `oversized` chunk
+/// and its bytes are dropped as they are read, so memory stays bounded whatever the input.
 struct LineChunker {
     let file: DumpFile
     let index: Int32
-    let chunkSize: Int
+    let pool: ChunkBuffers
     let errors: ScanErrors
 
     func run(push: (ScanTask) -> Void) throws {
         let source = try ByteSource(file: file)
-        var capacity = chunkSize
-        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        // Read about half a buffer at a time, so the partial line carried over always fits.
+        let step = pool.size / 2
+        var (buffer, capacity) = pool.take(minimum: step)
         var count = 0
         var offset: Int64 = 0
         var ordinal = 0
 
-        func emit(_ length: Int) {
-            let rest = count - length
-            let next = UnsafeMutablePointer<UInt8>.allocate(capacity: max(chunkSize, rest + chunkSize))
-            next.update(from: buffer + length, count: rest)
-            push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, count: length, oversized: false, compressed: source.isGzip)))
-            ordinal += 1
-            offset += Int64(length)
-            buffer = next
-            capacity = max(chunkSize, rest + chunkSize)
-            count = rest
+        func chunk(_ length: Int, oversized: Bool = false) -> ScanTask {
+            .lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, capacity: capacity,
+                         count: length, pool: pool, oversized: oversized, compressed: source.isGzip))
         }
 
+        // A file once started is read to its end even when an earlier problem already decides the
+        // scan: a corrupt gzip stream found further on must be reported (it outranks the file's
+        // malformed events), whatever the timing of the threads.
         while true {
-            if errors.currentCutoff() < DumpPosition(file: index, offset: offset) { buffer.deallocate(); return }
-            let n = try source.read(into: buffer + count, capacity: capacity - count)
+            if capacity - count < step {
+                let (bigger, biggerCapacity) = pool.take(minimum: max(count + step, capacity * 2))
+                bigger.update(from: buffer, count: count)
+                pool.give(buffer, capacity: capacity)
+                (buffer, capacity) = (bigger, biggerCapacity)
+            }
+            let n = try source.read(into: buffer + count, capacity: step)
             if n == 0 {
-                if count > 0 {
-                    push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, count: count, oversized: false, compressed: source.isGzip)))
-                } else {
-                    buffer.deallocate()
-                }
+                if count > 0 { push(chunk(count)) } else { pool.give(buffer, capacity: capacity) }
                 return
             }
             count += n
-            if count < capacity { continue }
             if let last = lastNewline(buffer, count) {
-                emit(last + 1)
+                let length = last + 1
+                let rest = count - length
+                let (next, nextCapacity) = pool.take(minimum: rest + step)
+                next.update(from: buffer + length, count: rest)
+                push(chunk(length))
+                ordinal += 1
+                offset += Int64(length)
+                (buffer, capacity, count) = (next, nextCapacity, rest)
             } else if count > DumpLimits.maxEventBytes {
-                try dropOversizedLine(source: source, buffer: &buffer, count: &count, capacity: &capacity,
-                                      offset: &offset, ordinal: &ordinal, push: push)
-            } else {
-                // One long line so far: keep reading it whole, up to the event limit.
-                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-                bigger.update(from: buffer, count: count)
-                buffer.deallocate()
-                buffer = bigger
-                capacity *= 2
+                push(chunk(0, oversized: true))
+                ordinal += 1
+                let (next, nextCapacity) = pool.take(minimum: step)
+                (buffer, capacity) = (next, nextCapacity)
+                let skipped = try skipRestOfLine(source, into: buffer, step: step, carried: count, count: &count)
+                offset += skipped
             }
         }
     }
 
-    /// Reports the line at `offset` as too large and skips to the byte after its newline.
-    private func dropOversizedLine(source: ByteSource, buffer: inout UnsafeMutablePointer<UInt8>, count: inout Int,
-                                   capacity: inout Int, offset: inout Int64, ordinal: inout Int,
-                                   push: (ScanTask) -> Void) throws {
-        let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: empty, count: 0, oversized: true, compressed: source.isGzip)))
-        ordinal += 1
-        var skipped = Int64(count)
+    /// Drops the rest of an oversized line: reads until its newline, leaving what follows the
+    /// newline at the start of `buffer`. Returns how many bytes the line took, newline included.
+    private func skipRestOfLine(_ source: ByteSource, into buffer: UnsafeMutablePointer<UInt8>, step: Int,
+                                carried: Int, count: inout Int) throws -> Int64 {
+        var skipped = Int64(carried)
         while true {
-            let n = try source.read(into: buffer, capacity: capacity)
-            if n == 0 { count = 0; offset += skipped; return }
+            let n = try source.read(into: buffer, capacity: step)
+            if n == 0 { count = 0; return skipped }
             if let nl = firstNewline(buffer, n) {
-                skipped += Int64(nl + 1)
-                let rest = n - nl - 1
-                buffer.update(from: buffer + nl + 1, count: rest)
-                count = rest
-                offset += skipped
-                return
+                count = n - nl - 1
+                buffer.update(from: buffer + nl + 1, count: count)
+                return skipped + Int64(nl + 1)
             }
             skipped += Int64(n)
         }

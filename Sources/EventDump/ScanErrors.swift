@@ -34,7 +34,8 @@ final class ScanErrors: @unchecked Sendable {
         if !skipInvalid && problem.position < cutoff { cutoff = problem.position }
     }
 
-    /// A problem no flag can skip: an unreadable file, a corrupt gzip stream, a broken array.
+    /// A problem no flag can skip: an unreadable file or a corrupt gzip stream (at the file's
+    /// start: it outranks the file's malformed events), or a broken array (where it is).
     func recordFatal(_ error: DumpError, at position: DumpPosition) {
         lock.lock(); defer { lock.unlock() }
         if firstFatal.map({ position < $0.position }) ?? true { firstFatal = (position, error) }

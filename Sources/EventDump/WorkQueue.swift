@@ -5,7 +5,8 @@ import Foundation
 /// bounded); `pop` waits while it is empty and returns nil once it is closed and drained.
 final class WorkQueue<Item>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Item] = []
+    /// Popped slots are set to nil at once, so a popped item is not kept alive by the queue.
+    private var items: [Item?] = []
     private var head = 0
     private var closed = false
     private let capacity: Int
@@ -26,6 +27,7 @@ final class WorkQueue<Item>: @unchecked Sendable {
         while head == items.count && !closed { condition.wait() }
         guard head < items.count else { return nil }
         let item = items[head]
+        items[head] = nil
         head += 1
         if head > 64 && head * 2 > items.count {
             items.removeFirst(head)

@@ -63,6 +63,12 @@ public struct Event: Sendable {
 /// Why an event is malformed (SPEC §9); `description` is the `<reason>` of the error body.
 public struct MalformedEvent: Error, Equatable, Sendable, CustomStringConvertible {
     public let reason: String
+    /// Set by `EventParser` when the event's JSON is valid but its content is not (not an object,
+    /// a wrong type, no timestamp): the index just past the JSON value in the buffer that was
+    /// parsed, so that a reader of a JSON array can go on with the next element. Nil when the JSON
+    /// itself is invalid. Not part of equality: two errors are equal when their reasons are.
+    public var valueEnd: Int? = nil
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
+    public static func == (a: MalformedEvent, b: MalformedEvent) -> Bool { a.reason == b.reason }
 }

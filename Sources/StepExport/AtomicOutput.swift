@@ -17,7 +17,8 @@ public final class AtomicOutput {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array((directory.isEmpty ? "/" : directory) + "/.\(name).partial-XXXXXX".utf8CString)
+        let templatePath = (directory.isEmpty ? "/" : directory) + "/.\(name).partial-XXXXXX"
+        var template = Array(templatePath.utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw OutputError(path: path, reason: errnoDescription()) }
         fchmod(fd, 0o644)

@@ -47,22 +47,19 @@ public enum Exporter {
                              output: OutputTarget, options: ExportOptions) -> Result<ExportResult, RequestError> {
         let rowCount = selection.finish()
         var atomic: AtomicOutput?
-        let sink: OutputSink
         let path: String?
+        switch output {
+        case .standardOutput: path = nil
+        case .file(let p): path = p
+        case .directory(let d): path = (d.hasSuffix("/") ? d : d + "/") + prepared.fileName
+        }
         do {
-            switch output {
-            case .standardOutput:
+            let sink: OutputSink
+            if let path {
+                atomic = try AtomicOutput(path: path)
+                sink = atomic!.sink
+            } else {
                 sink = FileDescriptorSink(fd: 1, path: "standard output")
-                path = nil
-            case .file(let p):
-                atomic = try AtomicOutput(path: p)
-                sink = atomic!.sink
-                path = p
-            case .directory(let d):
-                let p = (d.hasSuffix("/") ? d : d + "/") + prepared.fileName
-                atomic = try AtomicOutput(path: p)
-                sink = atomic!.sink
-                path = p
             }
             let table = try makeTable(prepared, sink: sink, temporaryDirectory: atomic?.directory, options: options)
             let renderer = RowRenderer(workflowID: prepared.workflow.id, stepNames: prepared.workflow.steps ?? [:],
@@ -140,7 +137,7 @@ private final class XLSXTable: TableOutput {
     func finish() throws -> ExportResult {
         let summary = try writer.finish()
         var r = ExportResult()
-        r.bytes = summary.bytes
+        r.bytes = Int(summary.bytes)
         r.cutCells = summary.cutCells
         return r
     }
