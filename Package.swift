@@ -17,7 +17,8 @@ let package = Package(
         .library(name: "StepExport", targets: ["StepExport"]),
         // The engine's parts, for the benchmark package in Benchmarks/ (never built by `swift test`'s needs alone).
         .library(name: "StepExportParts", targets: [
-            "Bytes", "Events", "EventDump", "Selection", "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "DumpGenerator",
+            "Bytes", "Timestamps", "Events", "EventDump", "Selection", "Table", "CSVWriter", "ZipArchive", "XLSXWriter",
+            "DumpGenerator",
         ]),
     ],
     dependencies: [
