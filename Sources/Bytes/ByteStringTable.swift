@@ -68,6 +68,7 @@ public final class ByteStringTable {
         return Int32(id)
     }
 
+    @discardableResult
     public func intern(_ string: String) -> Int32 {
         var s = string
         return s.withUTF8 { intern(UnsafeRawBufferPointer($0)) }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONScan
+import StepRequest
 
 /// A workflow's type, which decides the event key that identifies its actions (SPEC §4).
 public enum WorkflowType: String, Sendable, CaseIterable {
@@ -38,7 +39,7 @@ public struct Catalog: Sendable {
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes)
-        } catch let error as JSONSyntaxError {
+        } catch {
             throw DumpError.malformedCatalog("workflows.json is not valid JSON: \(error.reason)")
         }
         guard case .array(let entries) = root else {
@@ -89,18 +90,4 @@ public struct Catalog: Sendable {
         }
         return Workflow(id: id, organizationID: org, type: type, name: name, steps: steps)
     }
-}
-
-/// 8-4-4-4-12 hexadecimal digits, any case.
-public func isUUID(_ s: String) -> Bool {
-    let u = Array(s.utf8)
-    guard u.count == 36 else { return false }
-    for (i, c) in u.enumerated() {
-        if i == 8 || i == 13 || i == 18 || i == 23 {
-            if c != UInt8(ascii: "-") { return false }
-        } else if !((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) {
-            return false
-        }
-    }
-    return true
 }

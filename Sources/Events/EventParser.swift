@@ -1,4 +1,3 @@
-import Bytes
 import JSONScan
 import Timestamps
 #if canImport(Glibc)
@@ -17,14 +16,11 @@ import Darwin
 /// A repeated key is read every time and the last one wins, as when the JSON is loaded into a
 /// dictionary: `{"dim5":"x","dim5":2}` is fine, and a later `null` makes an earlier value absent.
 /// A wrong type is therefore reported once the whole event has been read.
-public struct EventParser {
+public struct EventParser: Sendable {
     /// An event larger than this is malformed (SPEC §2); the scan stops there.
     public static let maximumEventBytes = 64 << 20
     /// The deepest nesting accepted, the event object itself being level 1 (SPEC §2).
     public static let maximumDepth = 512
-
-    /// Reused for the rare number that needs `strtod` on a copy of its text.
-    var scratch: ByteBuffer? = nil
 
     public init() {}
 
@@ -89,7 +85,7 @@ public struct EventParser {
             guard p[i] == 0x22 else { throw ScanFailure(.expectedKey, at: i) }
             let keyStart = i &+ 1
             let run = JSONBytes.scanStringRun(p, keyStart, n)
-            var key: Int
+            let key: EventKey?
             if run < n && p[run] == 0x22 {
                 key = KeyTable.lookup(p + keyStart, run &- keyStart)
                 i = run &+ 1
@@ -109,10 +105,10 @@ public struct EventParser {
             }
             i = JSONBytes.skipWhitespace(p, i, n)
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
-            if key < 0 {
-                i = try skipValue(p, i, n, level: 1)
+            if let key {
+                i = try readKnown(key, p, i, n, &event, &pending)
             } else {
-                i = try readKnown(EventKey(rawValue: key)!, p, i, n, &event, &pending)
+                i = try skipValue(p, i, n, level: 1)
             }
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
             var c = p[i]
@@ -131,11 +127,11 @@ public struct EventParser {
     }
 
     @inline(never)
-    func lookupEscapedKey(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+    func lookupEscapedKey(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> EventKey? {
         var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        return withUnsafeMutableBytes(of: &buffer) { raw -> Int in
+        return withUnsafeMutableBytes(of: &buffer) { raw -> EventKey? in
             let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            guard let n = EscapedText.decode(p, from, to, into: out, capacity: 24) else { return -1 }
+            guard let n = EscapedText.decode(p, from, to, into: out, capacity: 24) else { return nil }
             return KeyTable.lookup(UnsafePointer(out), n)
         }
     }
@@ -370,7 +366,7 @@ public struct EventParser {
 
     /// Whether the number text at `from ..< to` (validated JSON) reads as a finite double. Decided from the decimal exponent of the leading digit; only
     /// magnitudes near `Double.greatestFiniteMagnitude` (1e308 ≤ |x| < 1e309) go to `strtod`.
-    mutating func isFiniteDouble(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+    func isFiniteDouble(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
         var k = from
         if p[k] == 0x2D { k &+= 1 }
         let intStart = k
@@ -413,21 +409,13 @@ public struct EventParser {
     }
 
     @inline(never)
-    mutating func strtodIsFinite(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
-        let buffer: ByteBuffer
-        if let existing = scratch {
-            buffer = existing
-        } else {
-            buffer = ByteBuffer(capacity: 1024)
-            scratch = buffer
+    func strtodIsFinite(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        // On the stack for any realistic length (the standard library allocates past its limit).
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: to &- from &+ 1) { text -> Bool in
+            UnsafeMutableRawPointer(text.baseAddress!).copyMemory(from: p + from, byteCount: to &- from)
+            text[to &- from] = 0
+            return strtod(text.baseAddress!, nil).isFinite
         }
-        buffer.removeAll()
-        buffer.append(UnsafeRawBufferPointer(start: p + from, count: to &- from))
-        buffer.append(0)
-        let value = UnsafeRawPointer(buffer.base).withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-            strtod($0, nil)
-        }
-        return value.isFinite
     }
 
     // MARK: - Generic JSON

@@ -67,7 +67,7 @@ extension JSONValue {
     return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
 }
 
-/// A recursive-descent parser that follows CPython's `_json` scanner step by step, so that the
+/// A parser that follows CPython's `_json` scanner step by step, so that the
 /// first error it meets, and where, are the ones Python would report.
 struct PythonStyleParser {
     let p: UnsafePointer<UInt8>
@@ -107,31 +107,110 @@ struct PythonStyleParser {
         return true
     }
 
-    mutating func value(at i: Int, depth: Int) throws(JSONSyntaxError) -> (JSONValue, Int) {
-        guard i < end else { throw error("Expecting value", at: i) }
-        switch p[i] {
-        case 0x22:
-            let (s, next) = try string(at: i)
-            return (.string(s), next)
-        case 0x7B:
-            return try object(at: i, depth: depth + 1)
-        case 0x5B:
-            return try array(at: i, depth: depth + 1)
-        case 0x6E where matches(i, "null"):
-            return (.null, i + 4)
-        case 0x74 where matches(i, "true"):
-            return (.bool(true), i + 4)
-        case 0x66 where matches(i, "false"):
-            return (.bool(false), i + 5)
-        case 0x4E where matches(i, "NaN"):
-            throw JSONSyntaxError(reason: "Out of range float values are not JSON compliant: 'NaN'")
-        case 0x49 where matches(i, "Infinity"):
-            throw JSONSyntaxError(reason: "Out of range float values are not JSON compliant: 'Infinity'")
-        case 0x2D where matches(i, "-Infinity"):
-            throw JSONSyntaxError(reason: "Out of range float values are not JSON compliant: '-Infinity'")
-        default:
-            return try number(at: i)
+    /// An open container while parsing: the values so far (and for an object, the key whose
+    /// value comes next).
+    enum Frame {
+        case array([JSONValue])
+        case object(JSONObject, key: String)
+    }
+
+    /// The value at `i` (not whitespace) and the index past it. Iterative, with an explicit stack
+    /// of open containers, so that deep nesting cannot overflow a thread's stack.
+    mutating func value(at start: Int, depth: Int) throws(JSONSyntaxError) -> (JSONValue, Int) {
+        var stack: [Frame] = []
+        var i = start
+        while true {
+            // A value is expected at i.
+            guard i < end else { throw error("Expecting value", at: i) }
+            var produced: JSONValue
+            switch p[i] {
+            case 0x7B, 0x5B:
+                let isObject = p[i] == 0x7B
+                if depth + stack.count + 1 > JSONValue.maximumDepth {
+                    throw error("Maximum nesting depth of \(JSONValue.maximumDepth) exceeded", at: i)
+                }
+                i = JSONBytes.skipWhitespace(p, i + 1, end)
+                if isObject {
+                    if at(i, is: 0x7D) {
+                        produced = .object(JSONObject())
+                        i += 1
+                    } else {
+                        let key = try memberName(&i)
+                        stack.append(.object(JSONObject(), key: key))
+                        continue
+                    }
+                } else {
+                    if at(i, is: 0x5D) {
+                        produced = .array([])
+                        i += 1
+                    } else {
+                        stack.append(.array([]))
+                        continue
+                    }
+                }
+            case 0x22:
+                let (s, next) = try string(at: i)
+                produced = .string(s)
+                i = next
+            case 0x6E where matches(i, "null"):
+                produced = .null
+                i += 4
+            case 0x74 where matches(i, "true"):
+                produced = .bool(true)
+                i += 4
+            case 0x66 where matches(i, "false"):
+                produced = .bool(false)
+                i += 5
+            case 0x4E where matches(i, "NaN"):
+                throw JSONSyntaxError(reason: "Out of range float values are not JSON compliant: 'NaN'")
+            case 0x49 where matches(i, "Infinity"):
+                throw JSONSyntaxError(reason: "Out of range float values are not JSON compliant: 'Infinity'")
+            case 0x2D where matches(i, "-Infinity"):
+                throw JSONSyntaxError(reason: "Out of range float values are not JSON compliant: '-Infinity'")
+            default:
+                (produced, i) = try number(at: i)
+            }
+            // Hand the value to the open containers, closing those that end here.
+            attach: while true {
+                guard let frame = stack.popLast() else { return (produced, i) }
+                i = JSONBytes.skipWhitespace(p, i, end)
+                switch frame {
+                case .array(var items):
+                    items.append(produced)
+                    if at(i, is: 0x5D) {
+                        produced = .array(items)
+                        i += 1
+                        continue attach
+                    }
+                    guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
+                    i = JSONBytes.skipWhitespace(p, i + 1, end)
+                    stack.append(.array(items))
+                    break attach
+                case .object(var object, let key):
+                    object.set(key, produced)
+                    if at(i, is: 0x7D) {
+                        produced = .object(object)
+                        i += 1
+                        continue attach
+                    }
+                    guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
+                    i = JSONBytes.skipWhitespace(p, i + 1, end)
+                    let next = try memberName(&i)
+                    stack.append(.object(object, key: next))
+                    break attach
+                }
+            }
         }
+    }
+
+    /// A member name at `i` and its `:`; leaves `i` at the value.
+    mutating func memberName(_ i: inout Int) throws(JSONSyntaxError) -> String {
+        guard at(i, is: 0x22) else { throw error("Expecting property name enclosed in double quotes", at: i) }
+        let (key, afterKey) = try string(at: i)
+        i = JSONBytes.skipWhitespace(p, afterKey, end)
+        guard at(i, is: 0x3A) else { throw error("Expecting ':' delimiter", at: i) }
+        i = JSONBytes.skipWhitespace(p, i + 1, end)
+        return key
     }
 
     /// CPython's `_match_number_unicode`: the longest prefix that is a JSON number; what follows
@@ -226,47 +305,6 @@ struct PythonStyleParser {
             if c < 0x20 { throw error("Invalid control character at", at: i) }
             // Non-ASCII: the input was validated as UTF-8 up front.
             i += max(JSONBytes.utf8SequenceLength(p, i, end), 1)
-        }
-    }
-
-    mutating func object(at open: Int, depth: Int) throws(JSONSyntaxError) -> (JSONValue, Int) {
-        if depth > JSONValue.maximumDepth {
-            throw error("Maximum nesting depth of \(JSONValue.maximumDepth) exceeded", at: open)
-        }
-        var object = JSONObject()
-        var i = JSONBytes.skipWhitespace(p, open + 1, end)
-        if at(i, is: 0x7D) { return (.object(object), i + 1) }
-        while true {
-            guard at(i, is: 0x22) else {
-                throw error("Expecting property name enclosed in double quotes", at: i)
-            }
-            let (key, afterKey) = try string(at: i)
-            i = JSONBytes.skipWhitespace(p, afterKey, end)
-            guard at(i, is: 0x3A) else { throw error("Expecting ':' delimiter", at: i) }
-            i = JSONBytes.skipWhitespace(p, i + 1, end)
-            let (member, afterValue) = try value(at: i, depth: depth)
-            object.set(key, member)
-            i = JSONBytes.skipWhitespace(p, afterValue, end)
-            if at(i, is: 0x7D) { return (.object(object), i + 1) }
-            guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
-            i = JSONBytes.skipWhitespace(p, i + 1, end)
-        }
-    }
-
-    mutating func array(at open: Int, depth: Int) throws(JSONSyntaxError) -> (JSONValue, Int) {
-        if depth > JSONValue.maximumDepth {
-            throw error("Maximum nesting depth of \(JSONValue.maximumDepth) exceeded", at: open)
-        }
-        var elements: [JSONValue] = []
-        var i = JSONBytes.skipWhitespace(p, open + 1, end)
-        if at(i, is: 0x5D) { return (.array(elements), i + 1) }
-        while true {
-            let (element, afterValue) = try value(at: i, depth: depth)
-            elements.append(element)
-            i = JSONBytes.skipWhitespace(p, afterValue, end)
-            if at(i, is: 0x5D) { return (.array(elements), i + 1) }
-            guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
-            i = JSONBytes.skipWhitespace(p, i + 1, end)
         }
     }
 }

@@ -100,7 +100,7 @@ struct PathParameters {
     let stepIndex: Int64?
 
     init?(organizationID: String, workflowID: String, stepIndex: String) {
-        guard Self.isUUID(organizationID), Self.isUUID(workflowID),
+        guard isUUID(organizationID), isUUID(workflowID),
               let text = Self.normalizedIndex(stepIndex) else { return nil }
         self.organizationID = organizationID
         self.workflowID = workflowID
@@ -109,20 +109,6 @@ struct PathParameters {
     }
 
     /// 8-4-4-4-12 ASCII hex digits, any case.
-    static func isUUID(_ s: String) -> Bool {
-        var n = 0
-        for c in s.utf8 {
-            switch n {
-            case 8, 13, 18, 23:
-                guard c == 0x2D else { return false }
-            default:
-                guard (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) else { return false }
-            }
-            n += 1
-            if n > 36 { return false }
-        }
-        return n == 36
-    }
 
     /// One or more ASCII digits → the digits without leading zeros (`"0"` for all zeros); else nil.
     static func normalizedIndex(_ s: String) -> String? {
@@ -320,4 +306,20 @@ func validateLimit(_ value: JSONValue?) -> FieldResult<Int?> {
     if digits.isEmpty || negative { return .error(.message(Message.atLeastOne)) }
     if digits.count > 19 { return .ok(Int.max) }
     return .ok(Int(String(decoding: digits, as: UTF8.self)) ?? Int.max)
+}
+
+/// 8-4-4-4-12 hexadecimal digits, any case (SPEC §3.1); the catalog's ids follow the same rule.
+public func isUUID(_ s: String) -> Bool {
+    var n = 0
+    for c in s.utf8 {
+        switch n {
+        case 8, 13, 18, 23:
+            guard c == 0x2D else { return false }
+        default:
+            guard (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) else { return false }
+        }
+        n += 1
+        if n > 36 { return false }
+    }
+    return n == 36
 }

@@ -50,7 +50,7 @@ public final class RowRenderer {
         }
         renderTimestamp(event.timestamp, into: row)
         var start = text.count
-        text.append(UnsafeRawBufferPointer(start: workflowID, count: workflowID.count))
+        text.append(workflowID)
         row.set(.workflowID, kind: .text, from: start)
         renderStep(event, bytes, into: row)
         let properties = event[.properties]

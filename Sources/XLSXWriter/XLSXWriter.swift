@@ -17,11 +17,13 @@ public struct XLSXOptions {
     public var temporaryDirectory: String
     /// Zip64 records on every entry and at the end even when not needed (tests).
     public var forceZip64: Bool = false
-    /// Threads compressing sheet data besides the calling thread (0 or 1: none, the caller
-    /// compresses). The file's bytes are the same for every value.
+    /// Threads compressing sheet data while the calling thread writes the next rows (0: the
+    /// caller compresses too). The file's bytes are the same for every value.
     public var compressionThreads: Int = XLSXWriter.defaultCompressionThreads
     /// How text cells are stored; see `XLSXStringStorage`. Part of the output format.
     public var stringStorage: XLSXStringStorage = .adaptive
+    /// zlib level (internal: for measurements; the format's level is `ZipWriter.defaultLevel`).
+    var compressionLevel: Int32 = ZipWriter.defaultLevel
 
     public init(stepIndexText: String, title: String? = nil, created: Timestamp,
                 temporaryDirectory: String) {
@@ -34,19 +36,27 @@ public struct XLSXOptions {
 
 /// Where text cells' strings go.
 ///
-/// Measured on 200,000 synthetic event rows (see the report with this commit and
-/// `XLSXWriterBenchmarkTests`): a shared-string table makes the sheet XML much shorter, so less
-/// to deflate, and makes repeated values (workflow and organization ids, category, label, step
-/// names, browser / OS / geo names) one small `<v>` each — the file is smaller *and* faster to
-/// write than with inline strings, even after deflate. But a column of unique values (`event_id`,
-/// mostly `visitor_id`, `session_id`, …) gains nothing from the table and would make it grow
-/// with the row count, and readers (openpyxl, calamine, LibreOffice) hold the whole table in
-/// memory. So `.adaptive`, the default: every text column starts out shared; after the first
-/// `probeRows` data rows a column whose values were mostly new (fewer than half of its lookups
-/// found an existing string) switches to inline strings for the rest of the workbook. The table
-/// is bounded (`maxSharedStrings` strings, `maxSharedBytes` bytes); once full, new values are
-/// written inline. All three readers read inline strings and shared strings alike. Every
-/// decision depends only on the rows, so output stays deterministic.
+/// Measured on synthetic event rows (`XLSXWriterBenchmarkTests`: constant ids, columns drawn
+/// from small vocabularies, four unique ids per row), zlib level 2:
+///
+///     200,000 rows     file      writer CPU      20,000 rows   sheet XML   openpyxl*   calamine
+///     inline         56.5 MB    2.5–3.0 s        inline         35.0 MB     8.8 s       1.05 s
+///     adaptive       52.7 MB    2.7–2.8 s        adaptive       22.6 MB     5.8 s       0.69 s
+///     (* read-only mode; CPU, min of 3. libxlsxwriter's constant-memory mode, which writes
+///     inline strings, took 12.2–12.6 s for the same 200,000 rows: 47.8 MB at its level 6.)
+///
+/// A shared-string table makes each repeated value (workflow and organization ids, category,
+/// label, step name, browser / OS / geo names) a short `<v>`: a third less XML, a file 7 %
+/// smaller, and reading 1.5 × faster in both readers; writing costs about the same (deflate
+/// has less to do, hashing a little more; the difference is within this machine's noise).
+/// But a column of unique values (`event_id`, mostly `visitor_id`, `session_id`, `flow_id`)
+/// gains nothing from the table, would make it grow with the row count, and readers hold the
+/// whole table in memory. Hence `.adaptive`, the default: every text column starts out shared;
+/// after the first `probeRows` data rows a column whose lookups mostly found new strings
+/// (fewer than half hits) switches to inline strings for the rest of the workbook. The table
+/// is bounded (`maxSharedStrings` strings, `maxSharedBytes` bytes); once full, new values go
+/// inline. openpyxl, calamine and LibreOffice read both kinds. Every decision depends only on
+/// the rows, so the output stays deterministic.
 public enum XLSXStringStorage: Sendable {
     /// Every text cell inline (`t="inlineStr"`).
     case inline
@@ -88,7 +98,12 @@ public struct XLSXSummary: Sendable, Equatable {
 /// Hot path: one `reserve` per row, then raw pointer writes; cell text is escaped with a
 /// copy-runs fast path (`XMLText`); no allocation or `String` per cell.
 public final class XLSXWriter {
-    public static let defaultCompressionThreads = 1
+    /// One worker per core, at most 4, none on a single core. (200,000 rows on this 2-core,
+    /// shared machine: 4.2–4.9 s wall with 2 workers, 4.6–6.0 s with the caller compressing.)
+    public static let defaultCompressionThreads: Int = {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return cores < 2 ? 0 : min(cores, 4)
+    }()
 
     /// Rows of the workbook over which `.adaptive` watches each text column.
     static let probeRows = 1000
@@ -133,6 +148,7 @@ public final class XLSXWriter {
         var zo = ZipWriterOptions(temporaryDirectory: options.temporaryDirectory)
         zo.forceZip64 = options.forceZip64
         zo.threads = options.compressionThreads
+        zo.level = options.compressionLevel
         self.zip = ZipWriter(sink: sink, options: zo)
         self.table = SharedStringTable(maxCount: XLSXWriter.maxSharedStrings, maxBytes: XLSXWriter.maxSharedBytes)
         switch options.stringStorage {

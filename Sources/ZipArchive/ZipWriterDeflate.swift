@@ -220,7 +220,7 @@ final class DeflateWorkers: @unchecked Sendable {
 /// A raw deflate stream cut into fixed-size chunks, pigz's way: chunk *i* is compressed on its own,
 /// primed with the last 32 KiB of chunk *i−1* as dictionary, and ends with a sync flush (the last
 /// chunk ends the stream). Chunks can therefore be compressed in parallel, and since the cut points
-/// depend only on `chunkSize`, the bytes are the same whatever the thread count (0 or 1 thread =
+/// depend only on `chunkSize`, the bytes are the same whatever the thread count (0 threads =
 /// compress on the caller's thread). CRCs are computed per chunk and joined with `crc32_combine`.
 ///
 /// Input is appended to `buffer` (re-read it after each `flushFullChunks()`, which may swap it) or
@@ -248,6 +248,7 @@ final class ChunkedDeflateStream {
     /// Where to append input.
     var buffer: ByteBuffer { current.input }
 
+    /// `threads`: worker threads (0: compress on the caller's thread).
     init(level: Int32, chunkSize: Int, threads: Int,
          output: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         precondition(chunkSize >= ChunkedDeflateStream.window)
@@ -256,7 +257,7 @@ final class ChunkedDeflateStream {
         self.output = output
         self.current = DeflateChunk(capacity: chunkSize)
         self.previousTail = ByteBuffer(capacity: ChunkedDeflateStream.window)
-        if threads > 1 {
+        if threads >= 1 {
             workers = try DeflateWorkers(threads: threads, level: level)
             maxInFlight = threads * 2 + 1
         } else {
@@ -282,7 +283,7 @@ final class ChunkedDeflateStream {
 
     /// Sends every complete chunk of `buffer` to compression (cut at exactly `chunkSize`).
     @inline(__always) func flushFullChunks() throws {
-        while current.input.count > chunkSize || (current.input.count == chunkSize) {
+        while current.input.count >= chunkSize {
             try cutChunk()
         }
     }

@@ -260,6 +260,25 @@ final class EventParserTests: XCTestCase {
         XCTAssertNotNil(accepted(#"{"ID":5,"id ":5,"i":5,"idx":5,"timestamps":5,"dim3":5,"dim50":1.5,"device_screen_heightx":true,"# + Self.ts + "}"))
     }
 
+    func testKeyTableMatchesJSONNames() {
+        for key in EventKey.allCases {
+            var name = Array(key.jsonName.utf8)
+            XCTAssertEqual(name.withUnsafeBufferPointer { KeyTable.lookup($0.baseAddress!, $0.count) }, key, key.jsonName)
+            // Every one-byte change of a known name is unknown (or another key of the same length).
+            for k in name.indices {
+                let original = name[k]
+                for replacement: UInt8 in [0x20, 0x5F, 0x61, 0x7A, 0x30, 0xFF, original ^ 0x20] where replacement != original {
+                    name[k] = replacement
+                    let found = name.withUnsafeBufferPointer { KeyTable.lookup($0.baseAddress!, $0.count) }
+                    XCTAssertTrue(found == nil || found!.jsonName == String(decoding: name, as: UTF8.self), key.jsonName)
+                }
+                name[k] = original
+            }
+            let longer = name + [0x73]
+            XCTAssertNil(longer.withUnsafeBufferPointer { KeyTable.lookup($0.baseAddress!, $0.count) })
+        }
+    }
+
     func testNotAnObject() {
         for (text, what) in [("[1,2]", "an array"), (#""x""#, "a string"), ("12", "a number"), ("-1.5e3", "a number"),
                              ("true", "a boolean"), ("false", "a boolean"), ("null", "null")] {
@@ -448,6 +467,13 @@ final class EventParserTests: XCTestCase {
         XCTAssertEqual(try parseEvent(bytes).1, limit)
         bytes.insert(0x61, at: 30)
         XCTAssertEqual(malformed(bytes), "the event is larger than 64 MiB")
+        // Longer still, and never closed: the scan stops after the limit.
+        bytes.removeLast(2)
+        bytes += [UInt8](repeating: 0x62, count: 1000)
+        XCTAssertEqual(malformed(bytes), "the event is larger than 64 MiB")
+        // A real error before the limit is still reported as such.
+        bytes[14] = 0x00
+        XCTAssertEqual(malformed(bytes), "invalid JSON at column 15: expected ',' or '}'")
     }
 
     // MARK: - EventText

@@ -206,6 +206,31 @@ final class JSONScanTests: XCTestCase {
         XCTAssertThrowsError(try JSONValue.parse(hostile))
     }
 
+    /// The UTF-8 check agrees with the standard library's decoder on every lead byte, every
+    /// second byte and boundary values of the third and fourth.
+    func testUTF8SequencesAgreeWithTheStandardLibrary() {
+        let edges: [UInt8] = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF]
+        var bytes: [UInt8] = [0, 0, 0, 0]
+        for lead in 0x80...0xFF {
+            for second in 0...0xFF {
+                for third in edges {
+                    for fourth in edges {
+                        bytes[0] = UInt8(lead); bytes[1] = UInt8(second); bytes[2] = third; bytes[3] = fourth
+                        var iterator = bytes.makeIterator()
+                        var decoder = UTF8()
+                        var expected = 0
+                        if case .scalarValue(let scalar) = decoder.decode(&iterator) { expected = UTF8.width(scalar) }
+                        let got = bytes.withUnsafeBufferPointer { JSONBytes.utf8SequenceLength($0.baseAddress!, 0, 4) }
+                        if got != expected {
+                            XCTFail("\(bytes): \(got) != \(expected)")
+                            return
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testValues() throws {
         let v = try JSONValue.parse(#" {"a": [1, -0, 2.5, 1e3, -1E-2, true, false, null], "b": {"c": "d"}, "a": "last"} "#)
         guard case .object(let o) = v else { return XCTFail("not an object") }

@@ -50,16 +50,17 @@ func runProcess(_ executable: URL, _ arguments: [String], input: Data? = nil,
     if let input { inp.fileHandleForWriting.write(input) }
     try inp.fileHandleForWriting.close()
     // Read both pipes concurrently so neither fills up and blocks the child.
-    var stderrData = Data()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let stderrBox = Box()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-        stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
         group.leave()
     }
     let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus, stdout: stdoutData,
-                         stderr: String(decoding: stderrData, as: UTF8.self))
+                         stderr: String(decoding: stderrBox.data, as: UTF8.self))
 }

@@ -450,10 +450,12 @@ extension XLSXWriterTests {
     func testSameBytesRunAfterRunAndWhateverTheThreadCount() throws {
         // Enough rows for several 1 MiB deflate chunks and more than the adaptive probe.
         let rows = numberedRows(30_000)
-        let (one, _) = try write(rows, options { $0.compressionThreads = 1 })
-        let (again, _) = try write(rows, options { $0.compressionThreads = 1 })
+        let (one, _) = try write(rows, options { $0.compressionThreads = 0 })
+        let (again, _) = try write(rows, options { $0.compressionThreads = 0 })
+        let (single, _) = try write(rows, options { $0.compressionThreads = 1 })
         let (four, _) = try write(rows, options { $0.compressionThreads = 4 })
         XCTAssertEqual(one, again)
+        XCTAssertEqual(one, single)
         XCTAssertEqual(one, four)
         let path = try save(four)
         let unzip = try XLSXTestSupport.run("unzip", ["-t", path])

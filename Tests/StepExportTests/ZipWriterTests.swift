@@ -23,7 +23,7 @@ final class ZipWriterTests: XCTestCase {
 
     /// Builds a test archive: small deflated, small stored (noise), empty, and a streamed entry
     /// with a prefix given at the end.
-    private func buildArchive(forceZip64: Bool = false, threads: Int = 1, chunkSize: Int = 64 * 1024,
+    private func buildArchive(forceZip64: Bool = false, threads: Int = 0, chunkSize: Int = 64 * 1024,
                               streamed: [UInt8], prefix: [UInt8]) throws -> [UInt8] {
         let sink = MemorySink()
         var options = ZipWriterOptions(temporaryDirectory: dir)
@@ -134,6 +134,54 @@ final class ZipWriterTests: XCTestCase {
         XCTAssertEqual(locals, 4)
     }
 
+    /// With the zip64 limits lowered, zip64 fields appear exactly where a size, an offset or the
+    /// count reaches them — the rules that apply at 4 GiB / 65,535 entries, on a small archive.
+    func testZip64OnlyWhereNeeded() throws {
+        let sink = MemorySink()
+        var options = ZipWriterOptions(temporaryDirectory: dir)
+        options.zip64Limit = 2000
+        options.zip64CountLimit = 3
+        let zip = ZipWriter(sink: sink, options: options)
+        let small = Array("small".utf8)
+        let big = text(lines: 200)                    // > 2000 bytes, compresses below 2000
+        let noise = XLSXTestSupport.noise(2500)       // stored: both sizes ≥ 2000
+        try zip.addEntry(name: "1-small", bytes: small)  // offset 0: nothing needed
+        try zip.addEntry(name: "2-big", bytes: big)      // uncompressed size needs it
+        try zip.addEntry(name: "3-noise", bytes: noise)  // both sizes
+        try zip.addEntry(name: "4-late", bytes: small)   // its offset is past the limit
+        try zip.finish()
+        let bytes = sink.bytes
+        // Local headers: zip64 extra only for the entries whose sizes reach the limit.
+        var at = 0
+        var localExtras: [Int] = []
+        while at + 30 <= bytes.count, le32(bytes, at) == 0x0403_4B50 {
+            let nameLength = Int(le16(bytes, at + 26))
+            let extraLength = Int(le16(bytes, at + 28))
+            localExtras.append(extraLength)
+            var compressed = Int(le32(bytes, at + 18))
+            if extraLength > 0 {
+                XCTAssertEqual(le16(bytes, at + 4), 45)
+                compressed = Int(le32(bytes, at + 30 + nameLength + 12))
+            } else {
+                XCTAssertEqual(le16(bytes, at + 4), 20)
+            }
+            at += 30 + nameLength + extraLength + compressed
+        }
+        XCTAssertEqual(localExtras, [0, 20, 20, 0])
+        // Central directory: extras hold just the fields that overflowed.
+        var centralExtras: [Int] = []
+        while le32(bytes, at) == 0x0201_4B50 {
+            let nameLength = Int(le16(bytes, at + 28))
+            let extraLength = Int(le16(bytes, at + 30))
+            centralExtras.append(extraLength)
+            at += 46 + nameLength + extraLength
+        }
+        XCTAssertEqual(centralExtras, [0, 4 + 8, 4 + 16, 4 + 8])
+        XCTAssertTrue(containsSignature(bytes, 0x0606_4B50), "count and offsets need the zip64 end")
+        let path = try XLSXTestSupport.save(bytes, in: dir, name: "mixed.zip")
+        try checkWithTools(path, expected: ["1-small": small, "2-big": big, "3-noise": noise, "4-late": small])
+    }
+
     func testLocalHeadersAreDatedAndSized() throws {
         let streamed = text(lines: 100)
         let bytes = try buildArchive(streamed: streamed, prefix: [])
@@ -155,8 +203,10 @@ final class ZipWriterTests: XCTestCase {
     func testSameBytesWhateverTheThreadCount() throws {
         let streamed = text(lines: 40_000, tag: "<more text=\"to compress\"/>")
         let prefix = Array("head".utf8)
-        let one = try buildArchive(threads: 1, streamed: streamed, prefix: prefix)
-        let again = try buildArchive(threads: 1, streamed: streamed, prefix: prefix)
+        let one = try buildArchive(threads: 0, streamed: streamed, prefix: prefix)
+        let again = try buildArchive(threads: 0, streamed: streamed, prefix: prefix)
+        let single = try buildArchive(threads: 1, streamed: streamed, prefix: prefix)
+        XCTAssertEqual(one, single)
         let three = try buildArchive(threads: 3, streamed: streamed, prefix: prefix)
         let eight = try buildArchive(threads: 8, streamed: streamed, prefix: prefix)
         XCTAssertEqual(one, again)
