@@ -106,7 +106,9 @@ median_ms() {
 max_rss_kb() { awk -F'\t' -v l="$1" '$1 == l && $2 != "FAILED" { if ($3 > m) m = $3 } END { if (m) print m }' "$WORK/runs.tsv"; }
 median_cpu() { awk -F'\t' -v l="$1" '$1 == l && $2 != "FAILED" { print $4 }' "$WORK/runs.tsv" | median_of; }
 secs() { [[ -n "$1" ]] && awk -v m="$1" 'BEGIN { printf "%.3f s", m / 1000 }' || printf 'failed'; }
-ratio() { [[ -n "$1" && -n "$2" ]] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || printf ''; }
+# ratio A B: A / B with 4 decimals (verdicts compare this, never a rounded display value).
+ratio() { [[ -n "$1" && -n "$2" ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b }' || printf ''; }
+x() { [[ -n "$1" ]] && awk -v r="$1" 'BEGIN { printf "%.2f×", r }' || printf '?×'; }
 mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || printf 'failed'; }
 # verdict NAME OK(1/0/"") DETAIL
 PASSES=0; FAILS=0
@@ -170,7 +172,7 @@ same_rows=0
 [[ "$(ids_of "$OUT/path.se.csv" | sort)" == "$(ids_of "$OUT/path.duck.csv" | sort)" && "$(rows_of "$OUT/path.se.csv")" == "$expected" ]] && same_rows=1
 say "  same event ids as DuckDB and as the generator's count: $([[ $same_rows == 1 ]] && echo yes || echo NO)"
 r=$(ratio "$duck_ms" "$se_ms")
-verdict "path scan ≥ 1.5× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 1.5 || echo 0)" "${r:-?}×"
+verdict "path scan ≥ 1.5× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 1.5 || echo 0)" "$(x "$r")"
 say ""
 
 # ---------------------------------------------------------------------------------------------
@@ -189,7 +191,7 @@ say "  DuckDB      $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb wcsv.duck)")  row
 same_rows=0
 [[ "$(rows_of "$OUT/wh.se.csv")" == "$expected" && "$(rows_of "$OUT/wh.duck.csv")" == "$expected" ]] && same_rows=1
 r=$(ratio "$duck_ms" "$se_ms")
-verdict "write-heavy CSV ≥ 3× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 3 || echo 0)" "${r:-?}× (rows as expected: $([[ $same_rows == 1 ]] && echo yes || echo NO))"
+verdict "write-heavy CSV ≥ 3× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 3 || echo 0)" "$(x "$r") (rows as expected: $([[ $same_rows == 1 ]] && echo yes || echo NO))"
 say ""
 
 # ---------------------------------------------------------------------------------------------
@@ -219,9 +221,9 @@ for t in "$duck_ms" "$lxw_ms"; do
     if [[ -n "$t" ]] && { [[ -z "$fastest" ]] || awk -v a="$t" -v b="$fastest" 'BEGIN { exit !(a < b) }'; }; then fastest=$t; fi
 done
 r=$(ratio "$fastest" "$se_ms")
-verdict "write-heavy XLSX ≥ 4× the fastest peer (libxlsxwriter write-only counted)" "$(ge "$r" 4)" "${r:-?}× vs $(secs "$fastest")"
+verdict "write-heavy XLSX ≥ 4× the fastest peer (libxlsxwriter write-only counted)" "$(ge "$r" 4)" "$(x "$r") vs $(secs "$fastest")"
 r2=$(ratio "$size_se" "$size_lxw")
-verdict "XLSX file ≤ 110 % of libxlsxwriter's" "$(le "$r2" 1.10)" "$(awk -v r="${r2:-0}" 'BEGIN { printf "%.1f %%", r * 100 }')"
+verdict "XLSX file ≤ 110 % of libxlsxwriter's" "$(le "$r2" 1.10)" "$(awk -v r="${r2:-0}" 'BEGIN { printf "%.2f %%", r * 100 }')"
 say ""
 
 # ---------------------------------------------------------------------------------------------
@@ -268,24 +270,29 @@ small=${sizes[0]}; large=${sizes[${#sizes[@]} - 1]}
 for kind in path wcsv; do
     a=${per_event[$kind.$small]:-}; b=${per_event[$kind.$large]:-}
     r=$(ratio "$b" "$a")
-    verdict "linear: $kind µs/event at $large ≤ 1.2× at $small" "$(le "$r" 1.2)" "${r:-?}×"
+    verdict "linear: $kind µs/event at $large ≤ 1.2× at $small" "$(le "$r" 1.2)" "$(x "$r")"
 done
 cpu=$(median_cpu "scale.path.$large")
 verdict "both cores busy (path scan at $large: CPU ≥ 150 %)" "$(ge "$cpu" 150)" "${cpu:-?} %"
 
 log "threads"
+# Default and --threads 1 interleaved, so that both see the same machine.
 for ((i = 1; i <= REPS; i++)); do
+    se thrD.path "$MAIN" path-scan "$OUT/thrD.path.csv"
     se thr1.path "$MAIN" path-scan "$OUT/thr1.path.csv" --threads 1
+    se thrD.wcsv "$MAIN" write-heavy "$OUT/thrD.wcsv.csv"
     se thr1.wcsv "$MAIN" write-heavy "$OUT/thr1.wcsv.csv" --threads 1
+    se thrD.wxlsx "$MAIN" write-heavy-xlsx "$OUT/thrD.wxlsx.xlsx"
     se thr1.wxlsx "$MAIN" write-heavy-xlsx "$OUT/thr1.wxlsx.xlsx" --threads 1
 done
-say "--threads 1 against the default ($EVENTS events)"
-for pair in "path:path.se:path.se.csv:thr1.path.csv" "wcsv:wcsv.se:wh.se.csv:thr1.wcsv.csv" "wxlsx:wxlsx.se:wh.se.xlsx:thr1.wxlsx.xlsx"; do
-    IFS=: read -r kind deflabel defout oneout <<<"$pair"
-    one=$(median_ms "thr1.$kind"); def=$(median_ms "$deflabel")
-    say "  $kind: 1 thread $(secs "$one"), default $(secs "$def"), speed-up $(ratio "$one" "$def")×"
-    same=0; [[ -f "$OUT/$defout" && -f "$OUT/$oneout" ]] && cmp -s "$OUT/$defout" "$OUT/$oneout" && same=1
-    verdict "identical bytes whatever the thread count ($kind)" "$same" "cmp $defout $oneout"
+say "--threads 1 against the default ($EVENTS events, runs interleaved)"
+for kind in path wcsv wxlsx; do
+    ext=csv; [[ $kind == wxlsx ]] && ext=xlsx
+    one=$(median_ms "thr1.$kind"); def=$(median_ms "thrD.$kind")
+    say "  $kind: 1 thread $(secs "$one") (CPU $(median_cpu "thr1.$kind")%), default $(secs "$def") (CPU $(median_cpu "thrD.$kind")%), speed-up $(x "$(ratio "$one" "$def")")"
+    same=0
+    [[ -f "$OUT/thrD.$kind.$ext" && -f "$OUT/thr1.$kind.$ext" ]] && cmp -s "$OUT/thrD.$kind.$ext" "$OUT/thr1.$kind.$ext" && same=1
+    verdict "identical bytes whatever the thread count ($kind)" "$same" "cmp thrD.$kind.$ext thr1.$kind.$ext"
 done
 say ""
 say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
