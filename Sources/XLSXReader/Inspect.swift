@@ -16,6 +16,12 @@ public struct InspectSummary: Sendable, Equatable {
     public var sheets: [String]
     /// Rows printed, all sheets together (header rows included).
     public var rows: Int
+
+    public init(kind: Kind, sheets: [String], rows: Int) {
+        self.kind = kind
+        self.sheets = sheets
+        self.rows = rows
+    }
 }
 
 /// `stepexport inspect FILE.xlsx|FILE.csv`: reads an export back and prints its rows as CSV.

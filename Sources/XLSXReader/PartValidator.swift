@@ -37,6 +37,8 @@ public struct PackageValidationReport: Sendable, Equatable {
     /// Entries that are not XML (skipped).
     public var skipped: [String] = []
 
+    public init() {}
+
     public static func == (a: Self, b: Self) -> Bool {
         a.validated.map { $0.part + "|" + $0.schema } == b.validated.map { $0.part + "|" + $0.schema }
             && a.wellFormedOnly == b.wellFormedOnly && a.skipped == b.skipped
@@ -129,6 +131,15 @@ public enum PartValidator {
             }
         }
         x.stopAtFirstError = false
+        if schema != nil {
+            // libxml2's schema SAX plug drops the reader's handler for parse errors: they go to
+            // the (thread-local) structured handler instead, so collect them there meanwhile.
+            xmlSetStructuredErrorFunc(Unmanaged.passUnretained(x).toOpaque(), { ctx, error in
+                guard let ctx, let error else { return }
+                Unmanaged<XMLPartReader>.fromOpaque(ctx).takeUnretainedValue().collect(error)
+            })
+        }
+        defer { if schema != nil { xmlSetStructuredErrorFunc(nil, nil) } }
         do {
             try x.drain()
         } catch let e as XLSXReaderError {

@@ -34,13 +34,16 @@ public struct XLSXSheet: Sendable, Equatable {
 ///
 /// A damaged part throws `XLSXReaderError` (naming the part and the problem) or `ZipReaderError`.
 /// Memory is bounded: sheets are streamed through libxml2's `xmlTextReader` straight from the
-/// zip entry; only the shared strings are held (at most `maxSharedStringBytes`).
+/// zip entry; only the shared strings are held (at most `maxSharedStringBytes`). The rows printed
+/// are bounded by Excel's grid (1,048,576 rows × 16,384 columns): a hostile `<dimension>` or
+/// a far-off cell can make output large, never unbounded.
 public final class XLSXReader {
     public let path: String
     public let worksheets: [XLSXSheet]
     /// True for a workbook in the 1904 date system.
     public let date1904: Bool
-    /// Limit on the shared string table's total UTF-8 size (default 1 GiB).
+    /// Limit on the shared string table's memory: its UTF-8 bytes plus 32 bytes per string
+    /// must stay within 1 GiB (so a table of millions of empty strings is refused too).
     public static let maxSharedStringBytes = 1 << 30
 
     fileprivate let zip: ZipReader
@@ -51,7 +54,12 @@ public final class XLSXReader {
     /// The sheet names, in workbook order.
     public var sheets: [String] { worksheets.map(\.name) }
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, sharedStringBudget: XLSXReader.maxSharedStringBytes)
+    }
+
+    /// `sharedStringBudget`: the shared string table's limit (see `maxSharedStringBytes`; tests).
+    init(path: String, sharedStringBudget: Int) throws {
         self.path = path
         let zip = try ZipReader(path: path)
         self.zip = zip
@@ -95,7 +103,7 @@ public final class XLSXReader {
             return XLSXReader.lookup(zip, fallback)
         }
         if let e = related("/sharedStrings", base + "sharedStrings.xml") {
-            self.sharedStrings = try XLSXReader.readSharedStrings(zip: zip, entry: e, path: path)
+            self.sharedStrings = try XLSXReader.readSharedStrings(zip: zip, entry: e, path: path, budget: sharedStringBudget)
         } else {
             self.sharedStrings = []
         }
@@ -247,7 +255,7 @@ public final class XLSXReader {
     }
 
     /// The shared string table (`<si>` items, each read like an inline string).
-    private static func readSharedStrings(zip: ZipReader, entry: ZipEntry, path: String) throws -> [String] {
+    private static func readSharedStrings(zip: ZipReader, entry: ZipEntry, path: String, budget: Int) throws -> [String] {
         let x = try XMLPartReader(zip: zip, entry: entry, path: path)
         let si = x.intern("si")
         var text = RichTextCollector(x)
@@ -259,16 +267,24 @@ public final class XLSXReader {
             if type == XML_READER_TYPE_ELEMENT.rawValue {
                 if x.localName == si {
                     text.reset()
-                    if x.isEmptyElement { out.append("") } else { inItem = true }
+                    if x.isEmptyElement {
+                        totalBytes += 32
+                        if totalBytes > budget {
+                            throw x.fail("the shared string table is too large (over \(budget) bytes with \(out.count) strings)")
+                        }
+                        out.append("")
+                    } else {
+                        inItem = true
+                    }
                     continue
                 }
                 if inItem { text.element() }
             } else if type == XML_READER_TYPE_END_ELEMENT.rawValue {
                 if x.localName == si, inItem {
                     inItem = false
-                    totalBytes += text.bytes.count
-                    if totalBytes > maxSharedStringBytes {
-                        throw x.fail("shared strings exceed \(maxSharedStringBytes) bytes")
+                    totalBytes += text.bytes.count + 32
+                    if totalBytes > budget {
+                        throw x.fail("the shared string table is too large (over \(budget) bytes with \(out.count) strings)")
                     }
                     out.append(XLSXCellText.unescape(text.bytes))
                 } else if inItem {
@@ -435,7 +451,7 @@ private struct WorksheetParser {
         }
 
         func render(_ type: CellType, style: Int, v: [UInt8], rich: [UInt8], column: Int) throws -> String {
-            let at = "\(XLSXCellText.columnName(column))\(currentRow)"
+            var at: String { "\(XLSXCellText.columnName(column))\(currentRow)" } // for messages only
             switch type {
             case .inlineString:
                 return XLSXCellText.unescape(rich)

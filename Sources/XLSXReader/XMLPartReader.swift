@@ -123,11 +123,14 @@ final class XMLPartReader {
     private func installErrorHandler() {
         xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
             guard let ctx, let error else { return }
-            let me = Unmanaged<XMLPartReader>.fromOpaque(ctx).takeUnretainedValue()
-            // Warnings do not make a part unreadable.
-            guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            if me.errors.count < 20 { me.errors.append(LibXML.message(error)) }
+            Unmanaged<XMLPartReader>.fromOpaque(ctx).takeUnretainedValue().collect(error)
         }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Keeps an error's message (at most 20); warnings do not make a part unreadable.
+    func collect(_ error: UnsafePointer<xmlError>) {
+        guard error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        if errors.count < 20 { errors.append(LibXML.message(error)) }
     }
 
     func fail(_ problem: String) -> XLSXReaderError {

@@ -15,6 +15,9 @@
 enum XMLText {
     /// Excel's limit on a cell's length, in UTF-16 code units.
     static let cellLimit = 32_767
+    /// The most UTF-8 bytes a cut cell keeps: 3 per UTF-16 unit (a 3-byte character, or a bad
+    /// byte that becomes U+FFFD, is one unit; a 4-byte character is two).
+    static let maxCellBytes = 3 * cellLimit
     /// The most bytes one input byte can become (`\u{1}` → `_x0001_`).
     static let maxExpansion = 7
 

@@ -254,7 +254,14 @@ public final class XLSXWriter {
 
     private func writeRow(_ row: RowCells, number: Int, sheet s: Sheet) {
         let buffer = s.entry.buffer
-        let d = buffer.reserve(XLSXWriter.rowOverhead + row.text.count * XMLText.maxExpansion)
+        // Room for the row: a cell's text is at most `maxCellBytes` once cut, whatever came in.
+        var textBound = 0
+        if row.text.count > XMLText.maxCellBytes {
+            for c in 0..<Column.count { textBound += min(row.cells[c].length, XMLText.maxCellBytes) }
+        } else {
+            textBound = row.text.count
+        }
+        let d = buffer.reserve(XLSXWriter.rowOverhead + textBound * XMLText.maxExpansion)
         var o = 0
         @inline(__always) func put(_ text: StaticString) {
             (d + o).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
@@ -359,8 +366,14 @@ public final class XLSXWriter {
         buffer.commit(o)
     }
 
+    /// Longest number text written as a number. JSON allows any length (`0.000…1` with a
+    /// million zeros is a finite double); past this it is written as a (cut) string cell, which
+    /// keeps the file one that Excel opens and the row's size bounded.
+    static let maxNumberBytes = 1024
+
     /// JSON number text (what a number cell's `<v>` may hold): digits, sign, point, exponent.
     @inline(__always) static func isNumberText(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n > maxNumberBytes { return false }
         var digit = false
         for i in 0..<n {
             let c = p[i]

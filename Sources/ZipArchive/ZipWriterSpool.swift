@@ -23,6 +23,7 @@ final class ZipSpoolFile {
         guard fd >= 0 else {
             throw ZipWriterError.spool("cannot create a file in \(directory)", errnoDescription())
         }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC) // not inherited by processes the engine may start
         let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         unlink(path)
         self.fd = fd

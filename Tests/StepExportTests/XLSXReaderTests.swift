@@ -275,11 +275,26 @@ final class XLSXReaderTests: XCTestCase {
             .init("xl/worksheets/sheet1.xml", bad),
         ]).bytes(), to: badPath)
         assertReadError(badPath, contains: "malformed XML")
+        // Nesting deeper than libxml2's limit (256 without XML_PARSE_HUGE).
+        let deep = sheetXML(#"<row r="1"><c r="A1"><v>1</v>"# + String(repeating: "<x>", count: 5000) + String(repeating: "</x>", count: 5000) + "</c></row>")
+        assertReadError(try package(sheet: deep, name: "deep.xlsx"), contains: "malformed XML")
         let full = sheetXML(#"<row r="1"><c r="A1"><v>1</v></c></row>"#)
         assertReadError(try package(sheet: String(full.prefix(full.count - 20)), name: "cut.xlsx"), contains: "malformed XML")
         // Shared strings damaged.
         assertReadError(try package(sheet: sheetXML(""), shared: "<sst xmlns=\"\(Self.main)\"><si><t>a</t></si>", name: "sst.xlsx"),
                         contains: "malformed XML", part: "xl/sharedStrings.xml")
+    }
+
+    func testSharedStringTableIsBounded() throws {
+        let items = String(repeating: "<si/>", count: 40) + "<si><t>0123456789</t></si>"
+        let path = try package(sheet: sheetXML(""), shared: "<sst xmlns=\"\(Self.main)\">\(items)</sst>", name: "sst.xlsx")
+        XCTAssertNoThrow(try XLSXReader(path: path, sharedStringBudget: 41 * 32 + 10))
+        XCTAssertThrowsError(try XLSXReader(path: path, sharedStringBudget: 41 * 32 + 9)) { e in
+            XCTAssertTrue("\(e)".contains("xl/sharedStrings.xml: the shared string table is too large (over 1321 bytes with 40 strings)"), "\(e)")
+        }
+        XCTAssertThrowsError(try XLSXReader(path: path, sharedStringBudget: 20 * 32)) { e in
+            XCTAssertTrue("\(e)".contains("too large (over 640 bytes with 20 strings)"), "\(e)")
+        }
     }
 
     func testZipDamageInsideAWorkbookIsReported() throws {

@@ -513,6 +513,28 @@ extension XLSXWriterTests {
         }
     }
 
+    func testHostileCellsStayBoundedAndValid() throws {
+        let hugeNumber = "0." + String(repeating: "0", count: 200_000) + "1"
+        let controls = String(repeating: "\u{1}", count: 1_000_000)   // 7 bytes each when escaped
+        let invalid = [UInt8](repeating: 0xFF, count: 100_000)         // each becomes U+FFFD
+        let sink = MemorySink()
+        let writer = try XLSXWriter(sink: sink, options: options())
+        let row = RowCells()
+        XLSXTestSupport.fill(row, [(.value, .number, Array(hugeNumber.utf8)), (.label, .text, Array(controls.utf8)),
+                                   (.action, .text, invalid), (.eventID, .text, Array("ok".utf8))])
+        try writer.write(row)
+        let summary = try writer.finish()
+        XCTAssertEqual(summary.cutCells, 3)
+        let path = try save(sink.bytes)
+        try validateParts(path, sheets: 1, sharedStrings: true)
+        let book = try calamine(path)
+        let cells = try XCTUnwrap(book["Step 2"]?[1])
+        XCTAssertEqual(cells[Column.value.rawValue] as? String, String(hugeNumber.prefix(XMLText.cellLimit)))
+        XCTAssertEqual(cells[Column.label.rawValue] as? String, String(repeating: "\u{1}", count: XMLText.cellLimit))
+        XCTAssertEqual(cells[Column.action.rawValue] as? String, String(repeating: "\u{FFFD}", count: XMLText.cellLimit))
+        XCTAssertEqual(cells[Column.eventID.rawValue] as? String, "ok")
+    }
+
     func testHeaderOnlyAndEmptyCells() throws {
         let rows = [
             TestRow(values: []),                                  // a row of nothing

@@ -1,1 +1,0 @@
-// ZipArchive: see README.md (Architecture).
