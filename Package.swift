@@ -15,6 +15,11 @@ let package = Package(
     products: [
         .executable(name: "stepexport", targets: ["StepExportCLI"]),
         .library(name: "StepExport", targets: ["StepExport"]),
+        // The engine's parts, for the benchmark package in Benchmarks/ (never built by `swift test`'s needs alone).
+        .library(name: "StepExportParts", targets: [
+            "Bytes", "Timestamps", "Events", "EventDump", "Selection", "Table", "CSVWriter", "ZipArchive", "XLSXWriter",
+            "DumpGenerator",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -65,11 +65,11 @@ public enum DumpGenerator {
     public static func workflows(seed: UInt64) -> [GeneratedWorkflow] { World(seed: seed).publicWorkflows }
 
     /// The event lines of a dump, all files concatenated, in memory (for benchmarks and tests).
-    public static func ndjson(events: Int, seed: UInt64) -> ByteBuffer {
+    public static func ndjson(events: Int, seed: UInt64) -> [UInt8] {
         let stream = EventStream(world: World(seed: seed), count: events, seed: seed)
         let out = ByteBuffer(capacity: max(events, 1) * 900)
         while stream.index < events { stream.next(into: out) }
-        return out
+        return withExtendedLifetime(out) { Array(out.readable) }
     }
 
     /// Writes a dump into `directory` (created if missing). Existing dump parts there are an

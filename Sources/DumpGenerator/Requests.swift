@@ -98,6 +98,7 @@ extension DumpGenerator {
         }
         try write("{\"dump\": \"..\",\n  \"jobs\": [\n" + jobs.joined(separator: ",\n") + "\n  ]\n}\n",
                   to: dir.appendingPathComponent("batch.json"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("out"), withIntermediateDirectories: true)
 
         var md = """
         # Requests for this dump

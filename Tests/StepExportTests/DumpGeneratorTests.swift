@@ -24,14 +24,14 @@ final class DumpGeneratorTests: XCTestCase {
         let memory = DumpGenerator.ndjson(events: 3_000, seed: 42)
         var concatenated = Data()
         for f in filesA where f.hasPrefix("events/") { concatenated += try Data(contentsOf: a.appendingPathComponent(f)) }
-        XCTAssertEqual(Data(memory.readable), concatenated)
+        XCTAssertEqual(Data(memory), concatenated)
     }
 
     func testOtherSeedGivesOtherDumpButSameShape() throws {
         let a = DumpGenerator.ndjson(events: 500, seed: 1), b = DumpGenerator.ndjson(events: 500, seed: 2)
-        XCTAssertNotEqual(Data(a.readable), Data(b.readable))
-        XCTAssertEqual(a.readable.filter { $0 == 0x0A }.count, 500)
-        XCTAssertEqual(b.readable.filter { $0 == 0x0A }.count, 500)
+        XCTAssertNotEqual(a, b)
+        XCTAssertEqual(a.filter { $0 == 0x0A }.count, 500)
+        XCTAssertEqual(b.filter { $0 == 0x0A }.count, 500)
         // The catalog depends on the seed only, not on the event count.
         XCTAssertEqual(DumpGenerator.workflows(seed: 5).map(\.id), DumpGenerator.workflows(seed: 5).map(\.id))
         XCTAssertNotEqual(DumpGenerator.workflows(seed: 5).map(\.id), DumpGenerator.workflows(seed: 6).map(\.id))
@@ -184,6 +184,27 @@ final class DumpGeneratorTests: XCTestCase {
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertEqual(try allFiles(dir).map { try Data(contentsOf: dir.appendingPathComponent($0)) }, before)
         XCTAssertEqual(try runProcess(TestPaths.executable, ["generate", "--events", "0", "--output", dir.path]).status, 64)
+    }
+
+    func testEngineAnswersEveryRequestWithTheClaimedRows() throws {
+        let sample = try Sample.shared()
+        let out = try TestPaths.temporaryDirectory(self)
+        let index = try String(contentsOf: sample.root.appendingPathComponent("requests/index.tsv"), encoding: .utf8)
+        for line in index.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: "\t").map(String.init)
+            let file = out.appendingPathComponent("\(f[0]).\(f[5])")
+            let run = try runProcess(TestPaths.executable, [
+                "export", "--dump", sample.root.path, "--org", f[2], "--workflow", f[3], "--step", f[4],
+                "--payload", sample.root.appendingPathComponent("requests/" + f[1]).path, "--output", file.path, "--quiet"])
+            XCTAssertEqual(run.status, 0, "\(f[0]): \(run.stderr)")
+            let inspected = try runProcess(TestPaths.executable, ["inspect", file.path])
+            XCTAssertEqual(inspected.status, 0, inspected.stderr)
+            // CSV records end in CRLF (a single Character in Swift): count LF bytes. No generated value holds a newline.
+            XCTAssertEqual(inspected.stdout.filter { $0 == 0x0A }.count - 1, Int(f[6]), "\(f[0]) rows")
+        }
+        // The batch manifest runs them all (outputs in requests/out/).
+        let batch = try runProcess(TestPaths.executable, ["batch", sample.root.appendingPathComponent("requests/batch.json").path, "--quiet"])
+        XCTAssertEqual(batch.status, 0, batch.stderr + String(decoding: batch.stdout, as: UTF8.self))
     }
 
     // MARK: Helpers

@@ -1,0 +1,33 @@
+import Benchmark
+import BenchmarkSupport
+import EventDump
+import Foundation
+import Selection
+
+/// Selection (SPEC §4) of the two benchmark requests over the dump on disk, 2 threads: the
+/// scan with the selection collectors as visitors, then `finish` (path constraints, sorting)
+/// and the walk over the ordered rows. The scan is included: collectors run inside it.
+let benchmarks: @Sendable () -> Void = {
+    for name in ["path-scan", "write-heavy"] {
+        Benchmark("Selection: \(name) over \(Fixture.events) events, 2 threads",
+                  configuration: .suite([.megabytesPerSecond, .kiloRowsPerSecond])) { benchmark in
+            let request = Fixture.request(name)
+            let payload = try JSONSerialization.jsonObject(with: Data(request.payload.utf8)) as! [String: Any]
+            let stepData = (payload["step_data"] as? [[String: Any]] ?? []).map { $0["actions"] as? [String] }
+            let query = SelectionQuery(workflow: Fixture.workflow(request.workflowID), step: Int64(request.stepIndex),
+                                       start: Fixture.intervalStart, end: Fixture.intervalEnd, stepData: stepData,
+                                       filters: [], target: .steps, limit: nil)
+            let files = try DumpFiles.list(dumpRoot: Fixture.dump.root)
+            try measured(benchmark) {
+                let stores = (0..<2).map { EventStore(index: $0, temporaryDirectory: Fixture.temporaryDirectory) }
+                let selection = Selection(query: query, stores: stores)
+                _ = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores, options: ScanOptions())
+                let rows = selection.finish()
+                var walked = 0
+                selection.forEachRow { ref in walked += 1; blackHole(ref) }
+                precondition(rows == request.expectedRows && walked == rows, "\(name): \(rows) rows, expected \(request.expectedRows)")
+                return (Fixture.dump.report.bytes, rows)
+            }
+        }
+    }
+}

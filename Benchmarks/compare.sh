@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# StepExport against its peers, on generated dumps, in one run: see Benchmarks/README.md.
+#
+#   bash Benchmarks/compare.sh            # full run (~15 min on 2 cores)
+#   QUICK=1 bash Benchmarks/compare.sh    # small sizes, one repetition (~3 min after the build)
+#
+# Environment: EVENTS (200000), MEMORY_EVENTS (1000000), SCALE_SIZES ("100000 200000 400000"),
+# REPS (3), SEED (1), WORK (.build/compare), SKIP_INSTALL=1 (use what is installed),
+# KEEP_DUMPS=1 (keep the generated dumps), STEPEXPORT (a stepexport binary: skip the build).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PEERS=$ROOT/Benchmarks/peers
+if [[ "${QUICK:-0}" == 1 ]]; then
+    : "${EVENTS:=20000}" "${MEMORY_EVENTS:=100000}" "${SCALE_SIZES:=10000 20000 40000}" "${REPS:=1}"
+fi
+EVENTS=${EVENTS:-200000}
+MEMORY_EVENTS=${MEMORY_EVENTS:-1000000}
+SCALE_SIZES=${SCALE_SIZES:-100000 200000 400000}
+REPS=${REPS:-3}
+SEED=${SEED:-1}
+WORK=${WORK:-$ROOT/.build/compare}
+DUCKDB_VERSION=1.5.5
+
+mkdir -p "$WORK/dumps" "$WORK/out" "$WORK/logs"
+: >"$WORK/runs.tsv"
+RESULTS=$WORK/results.txt
+: >"$RESULTS"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# 1. Peers and tools
+# ---------------------------------------------------------------------------------------------
+install_peers() {
+    local apt_needed=()
+    [[ -x /usr/bin/time ]] || apt_needed+=(time)
+    command -v cc >/dev/null || apt_needed+=(gcc libc6-dev)
+    command -v pkg-config >/dev/null || apt_needed+=(pkg-config)
+    pkg-config --exists xlsxwriter 2>/dev/null || apt_needed+=(libxlsxwriter-dev)
+    if ((${#apt_needed[@]})); then
+        [[ "${SKIP_INSTALL:-0}" == 1 ]] && die "missing: ${apt_needed[*]} (SKIP_INSTALL=1)"
+        log "apt-get install ${apt_needed[*]}"
+        local sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+        $sudo apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt_needed[@]}" >/dev/null
+    fi
+    # DuckDB's CLI and its excel extension from PyPI; the two versions must match.
+    if ! python3 -c "import duckdb_cli, duckdb_extension_excel" 2>/dev/null \
+        || [[ $(python3 -m pip show duckdb-cli 2>/dev/null | sed -n 's/^Version: //p') != "$DUCKDB_VERSION" ]] \
+        || [[ $(python3 -m pip show duckdb-extension-excel 2>/dev/null | sed -n 's/^Version: //p') != "$DUCKDB_VERSION" ]]; then
+        [[ "${SKIP_INSTALL:-0}" == 1 ]] && die "duckdb-cli / duckdb-extension-excel $DUCKDB_VERSION missing (SKIP_INSTALL=1)"
+        log "pip install duckdb-cli==$DUCKDB_VERSION duckdb-extension-excel==$DUCKDB_VERSION"
+        python3 -m pip install -q --disable-pip-version-check \
+            "duckdb-cli==$DUCKDB_VERSION" "duckdb-extension-excel==$DUCKDB_VERSION" >/dev/null
+    fi
+}
+install_peers
+
+# The real duckdb binary (the `duckdb` on PATH is a Python launcher), and the extension file:
+# LOAD by path works offline, with the autoinstall / autoload settings off.
+DUCKDB=$(python3 -c 'import duckdb_cli, os; print(os.path.join(os.path.dirname(duckdb_cli.__file__), "duckdb"))')
+EXCEL_EXT=$(python3 -c 'import duckdb_extension_excel as e, glob, os; print(glob.glob(os.path.join(os.path.dirname(e.__file__), "extensions", "v'"$DUCKDB_VERSION"'", "excel.duckdb_extension"))[0])')
+[[ -x "$DUCKDB" ]] || die "no duckdb binary at $DUCKDB"
+"$DUCKDB" --version | grep -q "v$DUCKDB_VERSION" || die "duckdb is not $DUCKDB_VERSION: $("$DUCKDB" --version)"
+LXW_PEER=$WORK/xlsxwriter_peer
+cc -O2 -o "$LXW_PEER" "$PEERS/xlsxwriter_peer.c" $(pkg-config --cflags --libs xlsxwriter)
+
+if [[ -n "${STEPEXPORT:-}" ]]; then
+    BIN=$STEPEXPORT
+else
+    log "swift build -c release --product stepexport"
+    (cd "$ROOT" && swift build -c release --product stepexport >"$WORK/logs/build.log" 2>&1) \
+        || { tail -30 "$WORK/logs/build.log" >&2; die "release build failed"; }
+    BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)/stepexport
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 2. Measuring
+# ---------------------------------------------------------------------------------------------
+# measure LABEL CMD... : one run; appends "LABEL ms rss_kb cpu%" to runs.tsv. A failing run is
+# recorded as failed (and its stderr kept in logs/), never as a time.
+measure() {
+    local label=$1; shift
+    local t0 t1 status=0
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%M %P' -o "$WORK/time.txt" "$@" >"$WORK/logs/$label.out" 2>"$WORK/logs/$label.err" || status=$?
+    t1=$(date +%s%N)
+    if ((status != 0)); then
+        log "FAILED ($status): $label — $(tail -c 400 "$WORK/logs/$label.err")"
+        printf '%s\tFAILED\t0\t0\n' "$label" >>"$WORK/runs.tsv"
+        return 0
+    fi
+    local rss cpu
+    read -r rss cpu < <(tail -1 "$WORK/time.txt")
+    printf '%s\t%d\t%d\t%s\n' "$label" $(((t1 - t0) / 1000000)) "$rss" "${cpu%\%}" >>"$WORK/runs.tsv"
+}
+# Median wall ms of LABEL's runs ("" if any failed or none ran).
+median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median_ms() {
+    awk -F'\t' -v l="$1" '$1 == l && $2 == "FAILED" { f = 1 } END { exit !f }' "$WORK/runs.tsv" && return 0
+    awk -F'\t' -v l="$1" '$1 == l { print $2 }' "$WORK/runs.tsv" | median_of
+}
+max_rss_kb() { awk -F'\t' -v l="$1" '$1 == l && $2 != "FAILED" { if ($3 > m) m = $3 } END { if (m) print m }' "$WORK/runs.tsv"; }
+median_cpu() { awk -F'\t' -v l="$1" '$1 == l && $2 != "FAILED" { print $4 }' "$WORK/runs.tsv" | median_of; }
+secs() { [[ -n "$1" ]] && awk -v m="$1" 'BEGIN { printf "%.3f s", m / 1000 }' || printf 'failed'; }
+# ratio A B: A / B with 4 decimals (verdicts compare this, never a rounded display value).
+ratio() { [[ -n "$1" && -n "$2" ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b }' || printf ''; }
+x() { [[ -n "$1" ]] && awk -v r="$1" 'BEGIN { printf "%.2f×", r }' || printf '?×'; }
+mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || printf 'failed'; }
+# verdict NAME OK(1/0/"") DETAIL
+PASSES=0; FAILS=0
+verdict() {
+    if [[ "$2" == 1 ]]; then say "  PASS  $1 — $3"; PASSES=$((PASSES + 1))
+    else say "  FAIL  $1 — $3"; FAILS=$((FAILS + 1)); fi
+}
+ge() { [[ -n "$1" ]] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }' && echo 1 || echo 0; }
+le() { [[ -n "$1" ]] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }' && echo 1 || echo 0; }
+
+# Request ids from a dump's requests/index.tsv: req DUMP NAME FIELD
+req() { awk -F'\t' -v n="$2" -v f="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $1 == n { print $c[f] }' "$1/requests/index.tsv"; }
+# se LABEL DUMP REQUEST OUT [extra args]: StepExport on a ready request.
+se() {
+    local label=$1 dump=$2 name=$3 out=$4; shift 4
+    measure "$label" "$BIN" export --dump "$dump" --org "$(req "$dump" "$name" organization_id)" \
+        --workflow "$(req "$dump" "$name" workflow_id)" --step "$(req "$dump" "$name" step_index)" \
+        --payload "$dump/requests/$(req "$dump" "$name" payload)" --output "$out" --quiet "$@"
+}
+# duck LABEL DUMP REQUEST OUT FORMAT
+duck() {
+    local sql=$WORK/logs/$1.sql
+    python3 "$PEERS/duckdb_sql.py" "$2" "$3" "$4" --format "$5" --excel-extension "$EXCEL_EXT" >"$sql"
+    measure "$1" "$DUCKDB" -c "$(cat "$sql")"
+}
+rows_of() { [[ -f "$1" ]] && echo $(($(wc -l <"$1") - 1)) || echo "missing"; }
+ids_of() { [[ -f "$1" ]] && tail -n +2 "$1" | cut -d, -f1 || true; }
+
+generate() { # generate EVENTS DIR
+    log "generating $1 events → $2"
+    "$BIN" generate --events "$1" --seed "$SEED" --output "$2" --force >"$WORK/logs/generate-$1.txt" \
+        || die "stepexport generate failed"
+}
+
+say "StepExport vs DuckDB $DUCKDB_VERSION (read_ndjson, excel extension) vs libxlsxwriter $(dpkg-query -W -f='${Version}' libxlsxwriter-dev 2>/dev/null || pkg-config --modversion xlsxwriter)"
+say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "sizes: EVENTS=$EVENTS MEMORY_EVENTS=$MEMORY_EVENTS SCALE_SIZES=\"$SCALE_SIZES\" REPS=$REPS SEED=$SEED"
+say "times are medians of $REPS runs (wall clock), RSS is the largest peak resident set of those runs (/usr/bin/time)"
+say ""
+
+MAIN=$WORK/dumps/e$EVENTS
+generate "$EVENTS" "$MAIN"
+say "dump: $EVENTS events, $(du -sm "$MAIN/events" | cut -f1) MB of NDJSON in $(find "$MAIN/events" -name '*.ndjson' | wc -l) files"
+cat "$MAIN"/events/*/*/*.ndjson >/dev/null # into the page cache for everyone
+OUT=$WORK/out
+
+# ---------------------------------------------------------------------------------------------
+# 3. Path scan (CSV): a step-2 request with step_data constraints on steps 1 and 2
+# ---------------------------------------------------------------------------------------------
+log "path scan"
+for ((i = 1; i <= REPS; i++)); do
+    se path.se "$MAIN" path-scan "$OUT/path.se.csv"
+    duck path.duck "$MAIN" path-scan "$OUT/path.duck.csv" csv
+done
+se_ms=$(median_ms path.se); duck_ms=$(median_ms path.duck)
+expected=$(req "$MAIN" path-scan expected_rows)
+say "Path scan (CSV; $expected rows expected; $(req "$MAIN" path-scan workflow_id) step 2)"
+say "  StepExport  $(secs "$se_ms")  RSS $(mib "$(max_rss_kb path.se)")  rows $(rows_of "$OUT/path.se.csv")"
+say "  DuckDB      $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb path.duck)")  rows $(rows_of "$OUT/path.duck.csv")"
+same_rows=0
+[[ "$(ids_of "$OUT/path.se.csv" | sort)" == "$(ids_of "$OUT/path.duck.csv" | sort)" && "$(rows_of "$OUT/path.se.csv")" == "$expected" ]] && same_rows=1
+say "  same event ids as DuckDB and as the generator's count: $([[ $same_rows == 1 ]] && echo yes || echo NO)"
+r=$(ratio "$duck_ms" "$se_ms")
+verdict "path scan ≥ 1.5× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 1.5 || echo 0)" "$(x "$r")"
+say ""
+
+# ---------------------------------------------------------------------------------------------
+# 4. Write-heavy CSV: ~92 % of the dump as rows
+# ---------------------------------------------------------------------------------------------
+log "write-heavy CSV"
+for ((i = 1; i <= REPS; i++)); do
+    se wcsv.se "$MAIN" write-heavy "$OUT/wh.se.csv"
+    duck wcsv.duck "$MAIN" write-heavy "$OUT/wh.duck.csv" csv
+done
+se_ms=$(median_ms wcsv.se); duck_ms=$(median_ms wcsv.duck)
+expected=$(req "$MAIN" write-heavy expected_rows)
+say "Write-heavy CSV ($expected rows expected)"
+say "  StepExport  $(secs "$se_ms")  RSS $(mib "$(max_rss_kb wcsv.se)")  rows $(rows_of "$OUT/wh.se.csv")  $(stat -c %s "$OUT/wh.se.csv" 2>/dev/null || echo 0) bytes"
+say "  DuckDB      $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb wcsv.duck)")  rows $(rows_of "$OUT/wh.duck.csv")  $(stat -c %s "$OUT/wh.duck.csv" 2>/dev/null || echo 0) bytes"
+same_rows=0
+[[ "$(rows_of "$OUT/wh.se.csv")" == "$expected" && "$(rows_of "$OUT/wh.duck.csv")" == "$expected" ]] && same_rows=1
+r=$(ratio "$duck_ms" "$se_ms")
+verdict "write-heavy CSV ≥ 3× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 3 || echo 0)" "$(x "$r") (rows as expected: $([[ $same_rows == 1 ]] && echo yes || echo NO))"
+say ""
+
+# ---------------------------------------------------------------------------------------------
+# 5. Write-heavy XLSX: DuckDB's excel extension, and libxlsxwriter (constant_memory) writing the
+#    rows DuckDB selected into wh.duck.csv — its time is the writing alone, no JSON scanning.
+# ---------------------------------------------------------------------------------------------
+log "write-heavy XLSX"
+for ((i = 1; i <= REPS; i++)); do
+    se wxlsx.se "$MAIN" write-heavy-xlsx "$OUT/wh.se.xlsx"
+    duck wxlsx.duck "$MAIN" write-heavy "$OUT/wh.duck.xlsx" xlsx
+    measure wxlsx.lxw "$LXW_PEER" "$OUT/wh.duck.csv" "$OUT/wh.lxw.xlsx"
+done
+se_ms=$(median_ms wxlsx.se); duck_ms=$(median_ms wxlsx.duck); lxw_ms=$(median_ms wxlsx.lxw)
+size_se=$(stat -c %s "$OUT/wh.se.xlsx" 2>/dev/null || true)
+size_duck=$(stat -c %s "$OUT/wh.duck.xlsx" 2>/dev/null || true)
+size_lxw=$(stat -c %s "$OUT/wh.lxw.xlsx" 2>/dev/null || true)
+select_ms=$(median_ms wcsv.duck)
+say "Write-heavy XLSX ($expected rows)"
+say "  StepExport             $(secs "$se_ms")  RSS $(mib "$(max_rss_kb wxlsx.se)")  ${size_se:-0} bytes"
+say "  DuckDB excel           $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb wxlsx.duck)")  ${size_duck:-0} bytes"
+say "  libxlsxwriter (write)  $(secs "$lxw_ms")  RSS $(mib "$(max_rss_kb wxlsx.lxw)")  ${size_lxw:-0} bytes  (reads DuckDB's selected CSV)"
+if [[ -n "$lxw_ms" && -n "$select_ms" ]]; then
+    say "  DuckDB CSV + libxlsxwriter, end to end: $(secs "$(awk -v a="$lxw_ms" -v b="$select_ms" 'BEGIN { print a + b }')")"
+fi
+fastest=""
+for t in "$duck_ms" "$lxw_ms"; do
+    if [[ -n "$t" ]] && { [[ -z "$fastest" ]] || awk -v a="$t" -v b="$fastest" 'BEGIN { exit !(a < b) }'; }; then fastest=$t; fi
+done
+r=$(ratio "$fastest" "$se_ms")
+verdict "write-heavy XLSX ≥ 4× the fastest peer (libxlsxwriter write-only counted)" "$(ge "$r" 4)" "$(x "$r") vs $(secs "$fastest")"
+r2=$(ratio "$size_se" "$size_lxw")
+verdict "XLSX file ≤ 110 % of libxlsxwriter's" "$(le "$r2" 1.10)" "$(awk -v r="${r2:-0}" 'BEGIN { printf "%.2f %%", r * 100 }')"
+say ""
+
+# ---------------------------------------------------------------------------------------------
+# 6. Memory: StepExport on the big dump; target 64 MiB + 32 bytes per selected row
+# ---------------------------------------------------------------------------------------------
+BIG=$WORK/dumps/e$MEMORY_EVENTS
+generate "$MEMORY_EVENTS" "$BIG"
+log "memory ($MEMORY_EVENTS events)"
+say "Memory ($MEMORY_EVENTS events, $(du -sm "$BIG/events" | cut -f1) MB; one run each)"
+for name in path-scan write-heavy write-heavy-xlsx; do
+    ext=$(req "$BIG" "$name" format)
+    se "mem.$name" "$BIG" "$name" "$OUT/mem.$name.$ext"
+    rows=$(req "$BIG" "$name" expected_rows)
+    rss=$(max_rss_kb "mem.$name")
+    target_kb=$(awk -v r="$rows" 'BEGIN { printf "%d", (64 * 1048576 + 32 * r) / 1024 }')
+    say "  $name: $rows rows, $(secs "$(median_ms "mem.$name")"), RSS $(mib "$rss") (target $(mib "$target_kb"))"
+    verdict "memory $name ≤ 64 MiB + 32 B/row" "$(le "${rss:-}" "$target_kb")" "$(mib "$rss") of $(mib "$target_kb")"
+done
+duck mem.duck "$BIG" write-heavy "$OUT/mem.duck.csv" csv
+say "  (for reference, DuckDB write-heavy CSV on this dump: $(secs "$(median_ms mem.duck)"), RSS $(mib "$(max_rss_kb mem.duck)"))"
+[[ "${KEEP_DUMPS:-0}" == 1 ]] || rm -rf "$BIG" "$OUT"/mem.*
+say ""
+
+# ---------------------------------------------------------------------------------------------
+# 7. Scaling: time against dump size; --threads 1 against the default; identical bytes
+# ---------------------------------------------------------------------------------------------
+log "scaling"
+say "Scaling (StepExport, default threads)"
+declare -A per_event=()
+sizes=($SCALE_SIZES)
+for n in "${sizes[@]}"; do
+    D=$WORK/dumps/e$n
+    [[ -d "$D/requests" && "$n" == "$EVENTS" ]] || generate "$n" "$D"
+    for ((i = 1; i <= REPS; i++)); do
+        se "scale.path.$n" "$D" path-scan "$OUT/scale.path.$n.csv"
+        se "scale.wcsv.$n" "$D" write-heavy "$OUT/scale.wcsv.$n.csv"
+    done
+    p=$(median_ms "scale.path.$n"); w=$(median_ms "scale.wcsv.$n")
+    per_event[path.$n]=$(awk -v t="$p" -v n="$n" 'BEGIN { if (t != "") printf "%.3f", t * 1000 / n }')
+    per_event[wcsv.$n]=$(awk -v t="$w" -v n="$n" 'BEGIN { if (t != "") printf "%.3f", t * 1000 / n }')
+    say "  $n events: path scan $(secs "$p") (${per_event[path.$n]:-?} µs/event, CPU $(median_cpu "scale.path.$n")%), write-heavy CSV $(secs "$w") (${per_event[wcsv.$n]:-?} µs/event, CPU $(median_cpu "scale.wcsv.$n")%)"
+done
+small=${sizes[0]}; large=${sizes[${#sizes[@]} - 1]}
+for kind in path wcsv; do
+    a=${per_event[$kind.$small]:-}; b=${per_event[$kind.$large]:-}
+    r=$(ratio "$b" "$a")
+    verdict "linear: $kind µs/event at $large ≤ 1.2× at $small" "$(le "$r" 1.2)" "$(x "$r")"
+done
+cpu=$(median_cpu "scale.path.$large")
+verdict "both cores busy (path scan at $large: CPU ≥ 150 %)" "$(ge "$cpu" 150)" "${cpu:-?} %"
+
+log "threads"
+# Default and --threads 1 interleaved, so that both see the same machine.
+for ((i = 1; i <= REPS; i++)); do
+    se thrD.path "$MAIN" path-scan "$OUT/thrD.path.csv"
+    se thr1.path "$MAIN" path-scan "$OUT/thr1.path.csv" --threads 1
+    se thrD.wcsv "$MAIN" write-heavy "$OUT/thrD.wcsv.csv"
+    se thr1.wcsv "$MAIN" write-heavy "$OUT/thr1.wcsv.csv" --threads 1
+    se thrD.wxlsx "$MAIN" write-heavy-xlsx "$OUT/thrD.wxlsx.xlsx"
+    se thr1.wxlsx "$MAIN" write-heavy-xlsx "$OUT/thr1.wxlsx.xlsx" --threads 1
+done
+say "--threads 1 against the default ($EVENTS events, runs interleaved)"
+for kind in path wcsv wxlsx; do
+    ext=csv; [[ $kind == wxlsx ]] && ext=xlsx
+    one=$(median_ms "thr1.$kind"); def=$(median_ms "thrD.$kind")
+    say "  $kind: 1 thread $(secs "$one") (CPU $(median_cpu "thr1.$kind")%), default $(secs "$def") (CPU $(median_cpu "thrD.$kind")%), speed-up $(x "$(ratio "$one" "$def")")"
+    same=0
+    [[ -f "$OUT/thrD.$kind.$ext" && -f "$OUT/thr1.$kind.$ext" ]] && cmp -s "$OUT/thrD.$kind.$ext" "$OUT/thr1.$kind.$ext" && same=1
+    verdict "identical bytes whatever the thread count ($kind)" "$same" "cmp thrD.$kind.$ext thr1.$kind.$ext"
+done
+say ""
+say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "targets: $PASSES passed, $FAILS failed   (all runs: $WORK/runs.tsv, logs: $WORK/logs, this summary: $RESULTS)"
