@@ -47,10 +47,12 @@ public final class ZipWriter {
     ///     level 2: 22.6 %,              0.300 s     level 6: 19.0 %, 0.630 s
     ///
     /// and on 200,000 rows through the whole XLSX writer: level 1 56.6 MB, level 2 52.7 MB,
-    /// level 3 49.5 MB, level 6 43.9 MB, at about 2.7, 2.7, 3.3 and 6.0 s of CPU. Deflate is
-    /// most of the writer's time, so level 2 — as fast as level 1 and 7 % smaller — is the
-    /// choice; level 6 would double the time for 17 % less.
-    public static let defaultLevel: Int32 = 2
+    /// level 3 49.5 MB, level 6 43.9 MB, at about 2.7, 2.7, 3.3 and 6.0 s of CPU. Level 3 is
+    /// the choice: the issue caps the file at 110 % of libxlsxwriter's, and at level 2 the
+    /// benchmark's write-heavy file came out at 110.5 % (`Benchmarks/compare.sh`); level 3 is
+    /// 6 % smaller for about 20 % more deflate time, which runs on the worker threads. Level 6
+    /// would double the time for 11 % less.
+    public static let defaultLevel: Int32 = 3
     /// 1 MiB chunks: chunking costs +0.01–0.02 % in size against one plain stream (a sync
     /// marker and a re-primed 32 KiB dictionary per chunk), nothing measurable in time; memory
     /// stays a few MiB per thread.
