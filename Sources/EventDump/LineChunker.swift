@@ -31,13 +31,16 @@ struct LineChunker {
         // A file once started is read to its end even when an earlier problem already decides the
         // scan: a corrupt gzip stream found further on must be reported (it outranks the file's
         // malformed events), whatever the timing of the threads.
+        // `buffer` is ours until a chunk takes it: freed here when the file ends without a last
+        // chunk or a read fails (a corrupt gzip stream), so that neither leaks it.
+        var lastChunkPushed = false
+        defer { if !lastChunkPushed { buffer.deallocate() } }
         while true {
             let n = try source.read(into: buffer + count, capacity: capacity - count)
             if n == 0 {
                 if count > 0 {
                     push(.lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, count: count, oversized: false, compressed: source.isGzip)))
-                } else {
-                    buffer.deallocate()
+                    lastChunkPushed = true
                 }
                 return
             }
