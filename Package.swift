@@ -20,6 +20,8 @@ let package = Package(
             "Bytes", "Timestamps", "Events", "EventDump", "Selection", "Table", "CSVWriter", "ZipArchive", "XLSXWriter",
             "DumpGenerator",
         ]),
+        // Entry points of the fuzzers in Fuzz/ (a separate package), also run by the tests.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -61,6 +63,10 @@ let package = Package(
         ]),
         // Synthetic dumps for the demo, tests and benchmarks (`stepexport generate`).
         .target(name: "DumpGenerator", dependencies: ["Bytes"]),
+        // What each fuzzer in Fuzz/ runs on one input; FuzzCorpusTests replays the corpora through it.
+        .target(name: "FuzzTargets", dependencies: [
+            "Bytes", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",
+        ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
             "StepExport", "XLSXReader", "DumpGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -69,7 +75,7 @@ let package = Package(
         .testTarget(name: "StepExportTests", dependencies: [
             "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
             "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport", "CLibXML2",
-            "DumpGenerator",
+            "DumpGenerator", "FuzzTargets",
         ]),
     ],
     swiftLanguageModes: [.v5]

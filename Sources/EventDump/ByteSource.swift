@@ -6,6 +6,14 @@ import CZlib
 /// An event file's bytes, decompressed when the file starts with the gzip magic `1f 8b` (whatever
 /// its name). Several gzip members in a row are one stream. A truncated or corrupt stream throws
 /// `DumpError.corruptGzip`: the file is never read as shorter than it is.
+///
+/// A gzip bomb — a small file that inflates to gigabytes, e.g. of newlines, which are valid (empty)
+/// lines and would be scanned to the end — is refused as corrupt once its stream passes
+/// `bombGuard.minimumBytes` while inflating more than `bombGuard.maximumRatio` bytes per compressed
+/// byte consumed (SPEC §9: no hang). Thresholds: 1 GiB and 1000:1. Deflate cannot exceed about
+/// 1032:1, and gets near it only on long runs of one byte; real NDJSON inflates 5–20:1 (the
+/// generator's events about 7:1, near-identical events about 50:1, the same tiny event repeated
+/// about 500:1), so no plausible dump is refused, and one under 1 GiB never is.
 final class ByteSource {
     private let fd: Int32
     private let path: String
@@ -17,6 +25,8 @@ final class ByteSource {
     private let inputCapacity = 1 << 20
     private var inputCount = 0
     private var fileEOF = false
+    /// Bytes read from the file so far (for gzip: compressed bytes).
+    private var fileBytes: Int64 = 0
 
     init(file: DumpFile) throws {
         path = file.relativePath
@@ -42,12 +52,28 @@ final class ByteSource {
     static let maxStreamBytes: Int64 = 1 << 40
     private var streamBytes: Int64 = 0
 
+    /// When a gzip stream is refused as a bomb (see the type's comment); tests lower it.
+    struct BombGuard {
+        var minimumBytes: Int64 = 1 << 30
+        var maximumRatio: Int64 = 1000
+    }
+    nonisolated(unsafe) static var bombGuard = BombGuard()
+
     /// Reads up to `capacity` bytes into `buffer`; 0 means the end of the stream.
     func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         let n = try readSome(into: buffer, capacity: capacity)
         streamBytes += Int64(n)
         if streamBytes > ByteSource.maxStreamBytes {
             throw DumpError.unreadable(path: path, reason: "the file holds more than 1 TiB (after decompression)")
+        }
+        if isGzip {
+            let limits = ByteSource.bombGuard
+            // Compressed bytes inflate has consumed (what it has not yet looked at does not count).
+            let consumed = max(1, fileBytes - Int64(stream.avail_in))
+            if streamBytes > limits.minimumBytes && streamBytes / consumed > limits.maximumRatio {
+                throw DumpError.corruptGzip(path: path, reason: "refusing a likely gzip bomb: it inflates to more than "
+                    + "\(byteText(limits.minimumBytes)) at over \(limits.maximumRatio) bytes per compressed byte")
+            }
         }
         return n
     }
@@ -73,6 +99,7 @@ final class ByteSource {
             let n = Glibc.read(fd, buffer, capacity)
             if n >= 0 {
                 if n == 0 { fileEOF = true }
+                fileBytes += Int64(n)
                 return n
             }
             if errno == EINTR { continue }
@@ -139,4 +166,11 @@ final class ByteSource {
         stream.next_in = input
         stream.avail_in = UInt32(count)
     }
+}
+
+/// `1 GiB`, `64 MiB`, or a byte count.
+private func byteText(_ n: Int64) -> String {
+    if n >= 1 << 30 && n % (1 << 30) == 0 { return "\(n >> 30) GiB" }
+    if n >= 1 << 20 && n % (1 << 20) == 0 { return "\(n >> 20) MiB" }
+    return "\(n) bytes"
 }

@@ -6,6 +6,8 @@ public struct ScanOptions: Sendable {
     public var skipInvalid = false
     /// Bytes per NDJSON chunk handed to a scanning thread (about; chunks end at a newline).
     public var chunkSize = 4 << 20
+    /// Counts the bytes read so far, for a progress display (nil: not counted).
+    public var progress: ScanProgress?
 
     public init(skipInvalid: Bool = false) { self.skipInvalid = skipInvalid }
 }
@@ -47,6 +49,7 @@ public enum DumpScanner {
                                                       errors: errors)
                         reader.run()
                         arrayEvents += reader.events
+                        options.progress?.add(bytes: reader.bytesRead)
                     }
                 }
                 counts.add(lines.events + arrayEvents)
@@ -63,7 +66,15 @@ public enum DumpScanner {
                 continue
             }
             do {
-                try LineChunker(file: file, index: index, pool: pool, errors: errors).run(push: queue.push)
+                let chunker = LineChunker(file: file, index: index, pool: pool, errors: errors)
+                if let progress = options.progress {
+                    try chunker.run { task in
+                        if case .lines(let chunk) = task { progress.add(bytes: Int64(chunk.count)) }
+                        queue.push(task)
+                    }
+                } else {
+                    try chunker.run(push: queue.push)
+                }
             } catch let error as DumpError {
                 errors.recordFatal(error, at: DumpPosition(file: index, offset: 0))
             }
@@ -77,6 +88,25 @@ public enum DumpScanner {
         report.skipped = errors.skipped
         report.firstSkipped = errors.firstSkipped(files: files)
         return report
+    }
+}
+
+/// How much of the dump a scan has read: the event files' bytes (after decompression) handed to
+/// the parsing threads so far — per NDJSON chunk, per whole `.json` file. Read from any thread
+/// (a progress display polls it); the scan adds to it a few times per 4 MiB.
+public final class ScanProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total: Int64 = 0
+
+    public init() {}
+
+    public var bytes: Int64 {
+        lock.lock(); defer { lock.unlock() }
+        return total
+    }
+
+    public func add(bytes n: Int64) {
+        lock.lock(); total += n; lock.unlock()
     }
 }
 

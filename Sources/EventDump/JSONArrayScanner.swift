@@ -17,6 +17,8 @@ struct JSONArrayScanner<V: EventVisitor> {
     var parser = EventParser()
     var event = Event()
     private(set) var events = 0
+    /// Bytes of the file's stream read so far (after decompression).
+    var bytesRead: Int64 { windowOffset + Int64(window.count) }
 
     private let window = ByteBuffer(capacity: 1 << 20)
     /// Stream offset of `window`'s first byte.

@@ -25,38 +25,45 @@ struct LineChunker {
         // A file once started is read to its end even when an earlier problem already decides the
         // scan: a corrupt gzip stream found further on must be reported (it outranks the file's
         // malformed events), whatever the timing of the threads.
-        while true {
-            if capacity - count < step {
-                let (bigger, biggerCapacity) = pool.take(minimum: max(count + step, capacity * 2))
-                bigger.update(from: buffer, count: count)
-                pool.give(buffer, capacity: capacity)
-                (buffer, capacity) = (bigger, biggerCapacity)
+        // `buffer` is ours until a chunk takes it; a failed read (a corrupt gzip stream) hands it
+        // back to the pool, so that it does not leak.
+        do {
+            while true {
+                if capacity - count < step {
+                    let (bigger, biggerCapacity) = pool.take(minimum: max(count + step, capacity * 2))
+                    bigger.update(from: buffer, count: count)
+                    pool.give(buffer, capacity: capacity)
+                    (buffer, capacity) = (bigger, biggerCapacity)
+                }
+                // A long partial line (no newline yet) is read on in big pieces, not `step` at a time.
+                let n = try source.read(into: buffer + count, capacity: count > step ? capacity - count : step)
+                if n == 0 {
+                    if count > 0 { push(chunk(count)) } else { pool.give(buffer, capacity: capacity) }
+                    return
+                }
+                count += n
+                // What was carried over holds no newline, so only the new bytes are searched.
+                if let last = lastNewline(buffer + count - n, n).map({ $0 + count - n }) {
+                    let length = last + 1
+                    let rest = count - length
+                    let (next, nextCapacity) = pool.take(minimum: rest + step)
+                    next.update(from: buffer + length, count: rest)
+                    push(chunk(length))
+                    ordinal += 1
+                    offset += Int64(length)
+                    (buffer, capacity, count) = (next, nextCapacity, rest)
+                } else if count > DumpLimits.maxEventBytes {
+                    push(chunk(0, oversized: true))
+                    ordinal += 1
+                    let (next, nextCapacity) = pool.take(minimum: step)
+                    (buffer, capacity) = (next, nextCapacity)
+                    let skipped = try skipRestOfLine(source, into: buffer, step: step, carried: count, count: &count)
+                    offset += skipped
+                }
             }
-            // A long partial line (no newline yet) is read on in big pieces, not `step` at a time.
-            let n = try source.read(into: buffer + count, capacity: count > step ? capacity - count : step)
-            if n == 0 {
-                if count > 0 { push(chunk(count)) } else { pool.give(buffer, capacity: capacity) }
-                return
-            }
-            count += n
-            // What was carried over holds no newline, so only the new bytes are searched.
-            if let last = lastNewline(buffer + count - n, n).map({ $0 + count - n }) {
-                let length = last + 1
-                let rest = count - length
-                let (next, nextCapacity) = pool.take(minimum: rest + step)
-                next.update(from: buffer + length, count: rest)
-                push(chunk(length))
-                ordinal += 1
-                offset += Int64(length)
-                (buffer, capacity, count) = (next, nextCapacity, rest)
-            } else if count > DumpLimits.maxEventBytes {
-                push(chunk(0, oversized: true))
-                ordinal += 1
-                let (next, nextCapacity) = pool.take(minimum: step)
-                (buffer, capacity) = (next, nextCapacity)
-                let skipped = try skipRestOfLine(source, into: buffer, step: step, carried: count, count: &count)
-                offset += skipped
-            }
+        } catch {
+            pool.give(buffer, capacity: capacity)
+            throw error
         }
     }
 

@@ -73,7 +73,7 @@ public enum Batch {
             do {
                 files = try dump.files()
                 scan = .success(try DumpScanner.scan(files: files, visitors: visitors, stores: stores,
-                                                     options: ScanOptions(skipInvalid: options.skipInvalid)))
+                                                     options: options.scanOptions))
             } catch {
                 scan = .failure(.dumpError(error as! DumpError))
             }

@@ -13,8 +13,17 @@ public struct ExportOptions: Sendable {
     public var sheetRowLimit = 1_048_575
     /// Where spool files go (events of gzip files kept for the writing stage).
     public var temporaryDirectory = NSTemporaryDirectory()
+    /// Counts bytes read and rows written for a progress display (nil: not counted).
+    public var progress: ExportProgress?
 
     public init() {}
+
+    /// The scan's options.
+    var scanOptions: ScanOptions {
+        var scan = ScanOptions(skipInvalid: skipInvalid)
+        scan.progress = progress?.scan
+        return scan
+    }
 
     /// One event store per scanning thread.
     func makeStores() -> [EventStore] {

@@ -27,7 +27,7 @@ public enum Exporter {
             do {
                 files = try dump.files()
                 report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
-                                              options: ScanOptions(skipInvalid: options.skipInvalid))
+                                              options: options.scanOptions)
             } catch {
                 return .failure(.dumpError(error as! DumpError))
             }
@@ -46,6 +46,7 @@ public enum Exporter {
     public static func write(_ prepared: PreparedExport, selection: Selection, fetcher: EventFetcher,
                              output: OutputTarget, options: ExportOptions) -> Result<ExportResult, RequestError> {
         let rowCount = selection.finish()
+        options.progress?.addRowsToWrite(rowCount)
         var atomic: AtomicOutput?
         let path: String?
         switch output {
@@ -67,7 +68,11 @@ public enum Exporter {
             var parser = EventParser()
             var event = Event()
             let cells = RowCells()
+            // Rows written, told to the progress display every few thousand rows.
+            var unreported = 0
             try selection.forEachRow { ref in
+                unreported += 1
+                if unreported == 4096 { options.progress?.addRowsWritten(unreported); unreported = 0 }
                 let bytes = try fetcher.bytes(ref)
                 do {
                     _ = try parser.parse(bytes, at: 0, into: &event)
@@ -78,6 +83,7 @@ public enum Exporter {
                 renderer.render(event, bytes: bytes, into: cells)
                 try table.write(cells)
             }
+            options.progress?.addRowsWritten(unreported)
             var result = try table.finish()
             try atomic?.commit()
             result.rows = rowCount

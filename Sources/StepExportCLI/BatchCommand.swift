@@ -24,9 +24,12 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try outputOptions.exportOptions()
+        var options = try outputOptions.exportOptions()
+        let progress = ProgressDisplay.start(quiet: outputOptions.quiet)
+        options.progress = progress?.counters
         let outcomes: [BatchOutcome]
         do {
+            defer { progress?.stop() }
             outcomes = try Batch.run(manifestPath: manifest, options: options,
                                      parallelJobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         } catch let error as ManifestError {

@@ -40,8 +40,12 @@ struct ExportCommand: ParsableCommand {
         case "-"?: target = .standardOutput
         case let path?: target = .file(path)
         }
+        var options = try outputOptions.exportOptions()
+        let progress = ProgressDisplay.start(quiet: outputOptions.quiet, outputIsStandardOutput: output == "-")
+        options.progress = progress?.counters
         let result = Exporter.run(organizationID: org, workflowID: workflow, stepIndex: step, payload: payloadBytes,
-                                  dump: Dump(root: dump), output: target, options: try outputOptions.exportOptions())
+                                  dump: Dump(root: dump), output: target, options: options)
+        progress?.stop()
         switch result {
         case .success(let r):
             if !outputOptions.quiet { printError(Summary.line(for: r)) }

@@ -12,6 +12,7 @@ enum Interrupts {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 TemporaryFiles.shared.removeAll()
+                ProgressDisplay.erase()
                 _exit(128 + sig)
             }
             source.resume()

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the fuzzers (libFuzzer + AddressSanitizer) and runs each for SECONDS (default 60),
+# starting from the seeds in Fuzz/Corpus/<target>/. Fails on the first finding: a crash, a broken
+# invariant, a leak, an input slower than 10 s, or more than 2 GiB resident. A finding is saved
+# as Fuzz/.build/findings/<target>-crash-… ; replay it with
+#     Fuzz/.build/debug/Fuzz<Target> Fuzz/.build/findings/<file>
+# and once fixed, add it to Fuzz/Corpus/<target>/ so FuzzCorpusTests keeps checking it.
+#
+# Usage: Fuzz/run.sh [SECONDS] [TARGET…]     TARGET: json payload dump (default: all)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(json payload dump)
+
+swift build -c debug --sanitize=fuzzer --sanitize=address
+
+declare -A executable=([json]=FuzzJSON [payload]=FuzzPayload [dump]=FuzzDump)
+declare -A max_len=([json]=16384 [payload]=8192 [dump]=65536)
+
+mkdir -p .build/findings
+status=0
+for target in "${targets[@]}"; do
+    exe="${executable[$target]:-}"
+    [ -n "$exe" ] || { echo "unknown target $target (json, payload, dump)" >&2; exit 64; }
+    # New inputs go to a scratch corpus; the checked-in seeds are only read.
+    work=".build/corpus/$target"
+    scratch=".build/tmp/$target"
+    mkdir -p "$work" "$scratch"
+    echo "== $target: ${seconds}s"
+    # The dump target writes its scratch dump under TMPDIR.
+    if ! TMPDIR="$PWD/$scratch" ".build/debug/$exe" "$work" "Corpus/$target" \
+        -max_total_time="$seconds" -max_len="${max_len[$target]}" -rss_limit_mb=2048 -timeout=10 \
+        -artifact_prefix=".build/findings/$target-" -print_final_stats=1 2>".build/$target.log"; then
+        status=1
+        echo "!! $target: finding (see Fuzz/.build/$target.log and Fuzz/.build/findings/)" >&2
+        grep -E "ERROR|fuzz invariant|Fatal error|SUMMARY|Test unit written" ".build/$target.log" >&2 || tail -20 ".build/$target.log" >&2
+    fi
+    grep -E "^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|^#[0-9]+.*DONE" ".build/$target.log" || true
+    rm -rf "$scratch"
+done
+exit $status

@@ -1,0 +1,25 @@
+import EventDump
+import Foundation
+
+/// How far an export (or a batch) has got, for a progress display (SPEC §8: long runs on a
+/// terminal show progress). The scan and the writer loop add to it; a display reads it from
+/// another thread. Counting is cheap: the scan adds per 4 MiB chunk, writers every few thousand
+/// rows.
+public final class ExportProgress: @unchecked Sendable {
+    /// Bytes of event data read so far.
+    public let scan = ScanProgress()
+    private let lock = NSLock()
+    private var written = 0
+    private var toWrite = 0
+
+    public init() {}
+
+    /// Rows written so far, and the rows the finished selections will write in all.
+    public var rows: (written: Int, total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (written, toWrite)
+    }
+
+    func addRowsToWrite(_ n: Int) { lock.lock(); toWrite += n; lock.unlock() }
+    func addRowsWritten(_ n: Int) { lock.lock(); written += n; lock.unlock() }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import XCTest
+
+/// A dump large enough for a debug build to take seconds: `count` small events of one chat
+/// workflow, all inside the interval and at step 1, so that every one is an answer row.
+enum LargeDump {
+    static let org = "6f1c2b1e-0c1d-4d6e-9a51-3c2f4b7d8e90"
+    static let workflow = "0b7e3f5a-8c2d-4e1f-b6a9-5d4c3b2a1f00"
+    static let interval = #""interval":{"start":"2022-11-03T00:00:00Z","end":"2022-11-04T00:00:00Z"}"#
+
+    static func write(events count: Int, to root: URL) throws {
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("events"), withIntermediateDirectories: true)
+        let catalog = #"[{"id":"\#(workflow)","org_id":"\#(org)","type":"chat","steps":[{"index":0,"name":"Source"},{"index":1,"name":"Opened"}]}]"#
+        try Data(catalog.utf8).write(to: root.appendingPathComponent("workflows.json"))
+        let url = root.appendingPathComponent("events/a.ndjson")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        var batch = ""
+        for i in 0..<count {
+            let ms = i % 86_400_000
+            let time = String(format: "2022-11-03T%02d:%02d:%02d.%03dZ", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+            batch += #"{"id":"e\#(i)","timestamp":"\#(time)","organization_id":"\#(org)","category":"workflowReportingEvent","label":"\#(workflow)","action":"open","dim5":1,"visitor_id":"v\#(i % 5000)"}"#
+            batch += "\n"
+            if batch.utf8.count > 1 << 20 {
+                try handle.write(contentsOf: Data(batch.utf8))
+                batch = ""
+            }
+        }
+        try handle.write(contentsOf: Data(batch.utf8))
+        try handle.close()
+    }
+
+    /// Arguments of an `export` of the large dump; the payload comes from standard input.
+    static func exportArguments(dump: URL, output: String, extra: [String] = []) -> [String] {
+        ["export", "--dump", dump.path, "--org", org, "--workflow", workflow, "--step", "1", "--payload", "-",
+         "--output", output] + extra
+    }
+}
+
+/// A process started in the background, its output going to files (so that it never blocks on a
+/// full pipe while the test watches it).
+final class BackgroundProcess {
+    let process = Process()
+    private let folder: URL
+
+    init(_ arguments: [String], input: Data, folder: URL) throws {
+        self.folder = folder
+        process.executableURL = TestPaths.executable
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("stdout").path, contents: nil)
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("stderr").path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: folder.appendingPathComponent("stdout"))
+        process.standardError = try FileHandle(forWritingTo: folder.appendingPathComponent("stderr"))
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+    }
+
+    var stderr: String { (try? String(contentsOf: folder.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
+
+    /// Waits until `condition` holds or the process ends; false if it ended (or `timeout` passed) first.
+    func wait(until condition: () -> Bool, timeout: TimeInterval = 120) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            if !process.isRunning { return condition() }
+            usleep(5_000)
+        }
+        return false
+    }
+
+    /// Sends `signal` and waits for the exit; returns the exit status and how long the exit took.
+    func stop(with signal: Int32) -> (status: Int32, seconds: TimeInterval) {
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return (process.terminationStatus, Date().timeIntervalSince(sent))
+    }
+}
+
+/// SIGINT / SIGTERM (SPEC §8; README): the process exits promptly with 130 / 143 and leaves no
+/// partial or temporary file, and never replaces a previous good file.
+final class InterruptTests: XCTestCase {
+    nonisolated(unsafe) private static var dump: URL!
+
+    override class func setUp() {
+        super.setUp()
+        dump = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-interrupt-\(UUID().uuidString)")
+        try! LargeDump.write(events: 300_000, to: dump)
+    }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: dump)
+        super.tearDown()
+    }
+
+    private func contents(_ folder: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+    }
+
+    private func isPartial(_ name: String) -> Bool { name.contains(".partial-") || name.hasPrefix(".stepexport-") }
+
+    /// Starts an export into `out/`, waits until it scans or writes, sends `signal`, checks the exit.
+    private func interrupt(_ signal: Int32, expecting status: Int32, format: String = "csv",
+                           previous: String? = nil, whileWriting: Bool,
+                           file: StaticString = #filePath, line: UInt = #line) throws {
+        let folder = try TestPaths.temporaryDirectory(self)
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let target = out.appendingPathComponent("result." + format)
+        if let previous { try Data(previous.utf8).write(to: target) }
+        let body = Data(#"{"filters":[],\#(LargeDump.interval),"format":"\#(format)"}"#.utf8)
+        let run = try BackgroundProcess(LargeDump.exportArguments(dump: InterruptTests.dump, output: target.path),
+                                        input: body, folder: folder)
+        if whileWriting {
+            // The temporary output appears once the scan is over and rows are being written.
+            let writing = run.wait(until: { self.contents(out).contains(where: self.isPartial) })
+            XCTAssertTrue(writing, "the export ended before its temporary file was seen: \(run.stderr)", file: file, line: line)
+        } else {
+            usleep(500_000)
+            XCTAssertTrue(run.process.isRunning, "the export ended within 0.5 s: \(run.stderr)", file: file, line: line)
+            XCTAssertFalse(contents(out).contains(where: isPartial), "still scanning", file: file, line: line)
+        }
+        let (exit, seconds) = run.stop(with: signal)
+        XCTAssertEqual(run.process.terminationReason, .exit, file: file, line: line)
+        XCTAssertEqual(exit, status, run.stderr, file: file, line: line)
+        XCTAssertLessThan(seconds, 5, "exit took \(seconds) s", file: file, line: line)
+        XCTAssertEqual(contents(out), previous == nil ? [] : ["result." + format], "left behind", file: file, line: line)
+        if let previous {
+            XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), previous, "the previous file was replaced",
+                           file: file, line: line)
+        }
+    }
+
+    func testSIGTERMWhileScanningExits143AndLeavesNothing() throws {
+        try interrupt(SIGTERM, expecting: 143, whileWriting: false)
+    }
+
+    func testSIGINTWhileWritingExits130AndRemovesThePartialFile() throws {
+        try interrupt(SIGINT, expecting: 130, whileWriting: true)
+    }
+
+    func testSIGTERMWhileWritingXLSXKeepsThePreviousFile() throws {
+        try interrupt(SIGTERM, expecting: 143, format: "xlsx", previous: "previous good file", whileWriting: true)
+    }
+
+    func testSIGTERMDuringABatchLeavesNoPartialFiles() throws {
+        let folder = try TestPaths.temporaryDirectory(self)
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let job = #"{"organization_id":"\#(LargeDump.org)","workflow_id":"\#(LargeDump.workflow)","step_index":1,"payload":{"filters":[],\#(LargeDump.interval)},"output":"out/%@"}"#
+        let manifest = #"{"dump":"\#(InterruptTests.dump.path)","jobs":[\#(String(format: job, "a.csv")),\#(String(format: job, "b.csv"))]}"#
+        let manifestURL = folder.appendingPathComponent("manifest.json")
+        try Data(manifest.utf8).write(to: manifestURL)
+        let run = try BackgroundProcess(["batch", manifestURL.path, "--jobs", "2"], input: Data(), folder: folder)
+        XCTAssertTrue(run.wait(until: { self.contents(out).contains(where: self.isPartial) }), run.stderr)
+        let (exit, seconds) = run.stop(with: SIGTERM)
+        XCTAssertEqual(exit, 143, run.stderr)
+        XCTAssertLessThan(seconds, 5)
+        XCTAssertEqual(contents(out), [])
+    }
+}

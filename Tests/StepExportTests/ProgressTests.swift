@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+
+/// SPEC §8: long runs on a terminal show progress on standard error; none when standard error is
+/// not a terminal, or with `--quiet`.
+final class ProgressTests: XCTestCase {
+    nonisolated(unsafe) private static var dump: URL!
+
+    override class func setUp() {
+        super.setUp()
+        dump = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-progress-\(UUID().uuidString)")
+        try! LargeDump.write(events: 150_000, to: dump)
+    }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: dump)
+        super.tearDown()
+    }
+
+    /// `export` arguments writing into a new folder; the payload keeps 60,000 rows.
+    private func arguments(_ extra: [String] = []) throws -> [String] {
+        let folder = try TestPaths.temporaryDirectory(self)
+        let payload = folder.appendingPathComponent("payload.json")
+        try Data(#"{"filters":[],\#(LargeDump.interval),"limit":60000}"#.utf8).write(to: payload)
+        return ["export", "--dump", ProgressTests.dump.path, "--org", LargeDump.org, "--workflow", LargeDump.workflow,
+                "--step", "1", "--payload", payload.path, "--output", folder.appendingPathComponent("out.csv").path] + extra
+    }
+
+    /// Runs the executable on a pseudo-terminal (util-linux `script`); returns what the terminal showed.
+    private func onTerminal(_ arguments: [String]) throws -> (status: Int32, screen: String) {
+        let script = URL(fileURLWithPath: "/usr/bin/script")
+        guard FileManager.default.isExecutableFile(atPath: script.path) else { throw XCTSkip("no /usr/bin/script for a terminal") }
+        let command = ([TestPaths.executable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
+            .joined(separator: " ")
+        let r = try runProcess(script, ["-qefc", command, "/dev/null"])
+        return (r.status, String(decoding: r.stdout, as: UTF8.self))
+    }
+
+    func testATerminalSeesProgressThenTheSummary() throws {
+        let (status, screen) = try onTerminal(try arguments())
+        XCTAssertEqual(status, 0, screen)
+        XCTAssertTrue(screen.hasPrefix("\rstepexport: "), screen.debugDescription.prefix(300).description)
+        XCTAssertTrue(screen.contains(" MB read ("), "the scan's progress")
+        XCTAssertTrue(screen.contains(" of 60,000 rows written"), "the writer's progress")
+        // The last progress line is erased before the summary, which ends the output.
+        let summary = try XCTUnwrap(screen.range(of: "\r\u{1B}[Kstepexport: 60000 rows, "), screen.debugDescription.suffix(300).description)
+        // (The terminal turns the summary's newline into CR LF.)
+        let rest = Array(screen[summary.upperBound...].utf8)
+        XCTAssertEqual(rest.suffix(2), [13, 10])
+        XCTAssertFalse(rest.dropLast(2).contains(13), "nothing drawn after the summary")
+    }
+
+    func testNoProgressWhenStandardErrorIsAPipe() throws {
+        let r = try runProcess(TestPaths.executable, try arguments())
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("stepexport: 60000 rows, "), r.stderr)
+        XCTAssertEqual(r.stderr.filter { $0 == "\n" }.count, 1, r.stderr)
+        XCTAssertFalse(r.stderr.contains("\r") || r.stderr.contains("MB read"), r.stderr)
+    }
+
+    func testNoProgressWithQuiet() throws {
+        let (status, screen) = try onTerminal(try arguments(["--quiet"]))
+        XCTAssertEqual(status, 0, screen)
+        XCTAssertEqual(screen, "")
+    }
+}

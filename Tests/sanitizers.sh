@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The test suite under the sanitizers, each in its own build folder (so that neither invalidates
+# the plain `.build` nor the other):
+#
+#   1. AddressSanitizer (with LeakSanitizer): the whole suite — the `stepexport` executable the
+#      CLI tests run is built with ASan too — except what is slow under ASan and adds no memory
+#      checking of its own: the differential tests against the Python oracle (many processes),
+#      and the progress and interrupt tests (a 150k–300k-event dump each; their code paths run
+#      in the CLI, batch and hostile-input tests too). LeakSanitizer checks the `stepexport`
+#      processes the tests run; in the test process itself it cannot: swift-corelibs-xctest keeps
+#      every test case in a reference cycle (with all it allocated) and Foundation leaks in
+#      Bundle.allBundles, Process.run and Data(contentsOf:), so leaks whose stack passes through
+#      XCTest are suppressed. (The fuzzers check the libraries for leaks per input.)
+#   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads, the golden
+#      cases run with 1 and 2 threads, batch jobs written in parallel.
+#
+# Usage: Tests/sanitizers.sh [address|thread]...   (default: both). Fails if any test fails or a
+# sanitizer reports anything (a report makes the process, or the child process a test runs, fail).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# HostileInputTests measure the executable's peak memory; a sanitizer's shadow memory and
+# quarantine are not the program's, so they only log it.
+export STEPEXPORT_SANITIZER=1
+# Stop at the first report, with exit codes XCTest and the CLI tests see as failures.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+suppressions="$(mktemp)"
+trap 'rm -f "$suppressions"' EXIT
+# Everything allocated under XCTest: the test process, not the `stepexport` processes it runs.
+printf '%s\n' 'leak:libXCTest.so' >"$suppressions"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$suppressions:print_suppressions=0}"
+
+kinds=("$@")
+[ ${#kinds[@]} -gt 0 ] || kinds=(address thread)
+
+for kind in "${kinds[@]}"; do
+    case "$kind" in
+    address)
+        echo "== AddressSanitizer: the suite but DifferentialTests, ProgressTests, InterruptTests"
+        swift test --scratch-path .build-asan --sanitize=address \
+            --skip DifferentialTests --skip ProgressTests --skip InterruptTests
+        ;;
+    thread)
+        echo "== ThreadSanitizer: the parallel code"
+        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests'
+        ;;
+    *)
+        echo "usage: $0 [address|thread]..." >&2
+        exit 64
+        ;;
+    esac
+done
