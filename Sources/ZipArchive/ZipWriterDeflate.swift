@@ -189,6 +189,13 @@ final class DeflateWorkers: @unchecked Sendable {
         }
     }
 
+    /// Whether a worker has finished `chunk` (read under the lock the workers set it under).
+    func isDone(_ chunk: DeflateChunk) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return chunk.done
+    }
+
     func submit(_ chunk: DeflateChunk) throws {
         condition.lock()
         defer { condition.unlock() }
@@ -316,7 +323,7 @@ final class ChunkedDeflateStream {
             inFlight.append(chunk)
             try workers.submit(chunk)
             // Collect in order: everything already done, then wait while too much is in flight.
-            while let first = inFlight.first, first.done || inFlight.count >= maxInFlight {
+            while let first = inFlight.first, workers.isDone(first) || inFlight.count >= maxInFlight {
                 try workers.wait(for: first)
                 inFlight.removeFirst()
                 try collect(first)
