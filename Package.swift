@@ -56,13 +56,13 @@ let package = Package(
         // SpreadsheetML parts (SPEC §7).
         .target(name: "XLSXWriter", dependencies: ["Bytes", "Table", "Timestamps", "ZipArchive"], swiftSettings: hotPath),
         // Reading an export back (the `inspect` command, tests).
-        .target(name: "XLSXReader", dependencies: ["Bytes", "ZipArchive", "CLibXML2"]),
+        .target(name: "XLSXReader", dependencies: ["Bytes", "ZipArchive", "CLibXML2", "Timestamps"]),
         // The engine: one request (or a batch) from dump to finished file.
         .target(name: "StepExport", dependencies: [
             "Bytes", "StepRequest", "EventDump", "Selection", "Table", "CSVWriter", "XLSXWriter",
         ]),
         // Synthetic dumps for the demo, tests and benchmarks (`stepexport generate`).
-        .target(name: "DumpGenerator", dependencies: ["Bytes"]),
+        .target(name: "DumpGenerator", dependencies: ["Bytes", "Timestamps"]),
         // What each fuzzer in Fuzz/ runs on one input; FuzzCorpusTests replays the corpora through it.
         .target(name: "FuzzTargets", dependencies: [
             "Bytes", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",

@@ -1,3 +1,4 @@
+import Timestamps
 import Bytes
 import Foundation
 #if canImport(Glibc)
@@ -110,7 +111,7 @@ public enum DumpGenerator {
                 part = day == fileDay ? part + 1 : 0
                 fileDay = day
                 inFile = 0
-                let (y, m, d) = TimeText.civil(days: day)
+                let (y, m, d) = Civil.date(days: day)
                 let folder = String(format: "events/%04d/%02d", y, m)
                 let name = String(format: "%@/%02d-%04d.ndjson", folder, d, part)
                 try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)

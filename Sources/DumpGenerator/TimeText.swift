@@ -1,35 +1,11 @@
 import Bytes
+import Timestamps
 
 /// Civil dates and ISO 8601 text for epoch milliseconds, written straight into a buffer.
 enum TimeText {
     static let msPerDay: Int64 = 86_400_000
 
-    /// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civil(days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
-    }
-
-    /// Days since 1970-01-01 of a civil date (`days_from_civil`).
-    static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func millis(year: Int, month: Int, day: Int) -> Int64 { days(year: year, month: month, day: day) * msPerDay }
+    static func millis(year: Int, month: Int, day: Int) -> Int64 { Civil.days(year: year, month: month, day: day) * msPerDay }
 
     /// `YYYY-MM-DDThh:mm:ss.mmmZ` for a UTC instant.
     static func iso(_ ms: Int64) -> String {
@@ -62,7 +38,7 @@ final class TimestampWriter {
         if inDay < 0 { inDay += TimeText.msPerDay; day -= 1 }
         if day != cachedDay {
             cachedDay = day
-            let (y, m, d) = TimeText.civil(days: day)
+            let (y, m, d) = Civil.date(days: day)
             withUnsafeMutableBytes(of: &datePart) { raw in
                 let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 TimestampWriter.two(y / 100, p)

@@ -1,3 +1,4 @@
+import Timestamps
 /// Cell-level conversions of SpreadsheetML: `_xHHHH_` escapes, cell references, date serials and
 /// number formats.
 public enum XLSXCellText {
@@ -161,14 +162,14 @@ public enum XLSXCellText {
         let totalMillis = Int64((serial * 86_400_000).rounded())
         var days = totalMillis / 86_400_000
         let ms = totalMillis % 86_400_000
-        var civil: (year: Int64, month: Int64, day: Int64)
+        var civil: (year: Int, month: Int, day: Int)
         if date1904 {
-            civil = civilFromDays(days + daysFromCivil(1904, 1, 1))
+            civil = Civil.date(days: days + Civil.days(year: 1904, month: 1, day: 1))
         } else if days == 60 {
             civil = (1900, 2, 29)
         } else {
             if days < 60 { days += 1 } // serials before the fictitious day count from 1899-12-31
-            civil = civilFromDays(days + daysFromCivil(1899, 12, 30))
+            civil = Civil.date(days: days + Civil.days(year: 1899, month: 12, day: 30))
         }
         guard civil.year <= 9999 else { return nil }
         var out: [UInt8] = []
@@ -179,34 +180,11 @@ public enum XLSXCellText {
             for k in stride(from: width - 1, through: 0, by: -1) { digits[k] = UInt8(0x30 + x % 10); x /= 10 }
             out.append(contentsOf: digits)
         }
-        put(civil.year, 4); out.append(0x2D); put(civil.month, 2); out.append(0x2D); put(civil.day, 2)
+        put(Int64(civil.year), 4); out.append(0x2D); put(Int64(civil.month), 2); out.append(0x2D); put(Int64(civil.day), 2)
         out.append(0x20)
         put(ms / 3_600_000, 2); out.append(0x3A); put(ms / 60_000 % 60, 2); out.append(0x3A)
         put(ms / 1000 % 60, 2); out.append(0x2E); put(ms % 1000, 3)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
     }
 
     // MARK: Number formats
