@@ -116,13 +116,7 @@ struct JSONArrayScanner<V: EventVisitor> {
     /// window may move, so `start` is updated to the element's new index.
     private mutating func elementEnd(_ source: ByteSource, start: inout Int) throws -> Int {
         // Drop what is behind the element so the window holds only what is still needed.
-        if start > (1 << 20) {
-            countLines(upTo: start)
-            window.removeFirst(start)
-            windowOffset += Int64(start)
-            lineMark -= start
-            start = 0
-        }
+        dropConsumed(before: &start)
         var p = start
         var depth = 0
         var inString = false
@@ -158,18 +152,23 @@ struct JSONArrayScanner<V: EventVisitor> {
         }
     }
 
+    /// Once more than 1 MiB of the window is behind index `p`, drops it (counting its lines) and
+    /// moves `p` to the window's new start.
+    private mutating func dropConsumed(before p: inout Int) {
+        guard p > (1 << 20) else { return }
+        countLines(upTo: p)
+        window.removeFirst(p)
+        windowOffset += Int64(p)
+        lineMark -= p
+        p = 0
+    }
+
     private mutating func skipWhitespace(_ source: ByteSource, from start: Int) throws -> Int {
         var p = start
         while true {
             while p < window.count && isJSONWhitespace(window.base[p]) { p += 1 }
             if p < window.count || eof { return p }
-            if p > (1 << 20) {
-                countLines(upTo: p)
-                window.removeFirst(p)
-                windowOffset += Int64(p)
-                lineMark -= p
-                p = 0
-            }
+            dropConsumed(before: &p)
             _ = try fill(source, atLeast: window.count + 1)
         }
     }
