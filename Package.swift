@@ -66,6 +66,7 @@ let package = Package(
         // What each fuzzer in Fuzz/ runs on one input; FuzzCorpusTests replays the corpora through it.
         .target(name: "FuzzTargets", dependencies: [
             "Bytes", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",
+            "ZipArchive", "XLSXReader",
         ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
             "StepExport", "XLSXReader", "DumpGenerator",

@@ -3,9 +3,9 @@ import PackageDescription
 
 // libFuzzer executables, one per target of the main package's `FuzzTargets` library. A package of
 // their own so that `swift test` at the root never builds them; build and run with `./run.sh`
-// (`swift build -c debug -sanitize=fuzzer -sanitize=address`). Each executable only forwards
+// (`swift build -c debug --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address`; see run.sh). Each executable only forwards
 // libFuzzer's input to `FuzzTargets.<target>`, which the root's FuzzCorpusTests also call.
-let fuzzers = ["FuzzJSON", "FuzzPayload", "FuzzDump"]
+let fuzzers = ["FuzzJSON", "FuzzPayload", "FuzzDump", "FuzzXLSX"]
 
 let package = Package(
     name: "StepExportFuzz",

@@ -7,6 +7,8 @@ import JSONScan
 import StepRequest
 import Table
 import Timestamps
+import XLSXReader
+import ZipArchive
 
 /// The entry points of the fuzzers in `Fuzz/` (one libFuzzer executable per target) and of the
 /// corpus regression test (`FuzzCorpusTests`), which feeds every file of `Fuzz/Corpus/<name>/`
@@ -23,6 +25,7 @@ public enum FuzzTargets {
         ("json", jsonScanner),
         ("payload", payloadValidator),
         ("dump", dumpReader),
+        ("xlsx", xlsxReader),
     ]
 
     // MARK: - json: EventParser and JSONValue.parse
@@ -132,7 +135,7 @@ public enum FuzzTargets {
         let dump = FuzzDump.shared
         do {
             let name = looksLikeArray(data) ? "a.json" : "a.ndjson"
-            let path = dump.write(data, as: name)
+            let path = dump.write(data, at: "events/" + name)
             defer { unlink(path) }
             let files: [DumpFile]
             do { files = try DumpFiles.list(dumpRoot: dump.root) } catch { fail("listing the fuzz dump: \(error)") }
@@ -232,7 +235,39 @@ public enum FuzzTargets {
     }
 }
 
-/// The scratch dump the `dump` target writes its input into (one per process).
+extension FuzzTargets {
+    // MARK: - xlsx: ZipReader, XLSXReader, CSVReader (the `inspect` command)
+
+    /// The input as a file given to `stepexport inspect` (read as xlsx when it starts like a zip,
+    /// else as CSV): it prints rows or throws one of the readers' errors. Every entry of a zip is
+    /// also streamed through `ZipReader`, which either reads it whole or throws `ZipReaderError`.
+    public static func xlsxReader(_ data: UnsafeRawBufferPointer) {
+        let path = FuzzDump.shared.write(data, at: "inspect.bin")
+        defer { unlink(path) }
+        do {
+            let summary = try Inspect.run(path: path, output: MemorySink())
+            check(summary.rows >= 0, "negative row count")
+        } catch is ZipReaderError {
+        } catch is XLSXReaderError {
+        } catch is CSVReaderError {
+        } catch {
+            fail("inspect threw an unexpected error: \(type(of: error)) \(error)")
+        }
+        guard let zip = try? ZipReader(path: path) else { return }
+        for entry in zip.entries {
+            var produced: UInt64 = 0
+            do {
+                try zip.forEachChunk(entry) { chunk in produced += UInt64(chunk.count) }
+                check(produced == entry.uncompressedSize, "entry \(entry.name) read as \(produced) bytes, declared \(entry.uncompressedSize)")
+            } catch is ZipReaderError {
+            } catch {
+                fail("ZipReader threw an unexpected error: \(type(of: error)) \(error)")
+            }
+        }
+    }
+}
+
+/// The scratch folder (a dump) the `dump` and `xlsx` targets write their input into, one per process.
 final class FuzzDump: @unchecked Sendable {
     static let shared = FuzzDump()
     let root: String
@@ -242,9 +277,9 @@ final class FuzzDump: @unchecked Sendable {
         try? FileManager.default.createDirectory(atPath: root + "/events", withIntermediateDirectories: true)
     }
 
-    /// Writes `data` to `events/<name>` and returns its path.
-    func write(_ data: UnsafeRawBufferPointer, as name: String) -> String {
-        let path = root + "/events/" + name
+    /// Writes `data` to `relativePath` under the scratch folder and returns its path.
+    func write(_ data: UnsafeRawBufferPointer, at relativePath: String) -> String {
+        let path = root + "/" + relativePath
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         check(fd >= 0, "cannot create \(path)")
         var done = 0

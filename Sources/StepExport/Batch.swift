@@ -128,7 +128,7 @@ public enum Batch {
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes)
-        } catch let error as JSONSyntaxError {
+        } catch {
             throw ManifestError(description: "the manifest is not valid JSON: \(error.reason)")
         }
         guard case .object(let object) = root else { throw ManifestError(description: "the manifest must be a JSON object") }
