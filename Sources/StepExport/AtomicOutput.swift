@@ -17,14 +17,13 @@ public final class AtomicOutput {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let templatePath = (directory.isEmpty ? "/" : directory) + "/.\(name).partial-XXXXXX"
-        var template = Array(templatePath.utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw OutputError(path: path, reason: errnoDescription()) }
+        let template = (directory.isEmpty ? "/" : directory) + "/.\(name).partial-XXXXXX"
+        guard let (fd, temporary) = TemporaryFiles.shared.create(template: template) else {
+            throw OutputError(path: path, reason: errnoDescription())
+        }
         fchmod(fd, 0o644)
-        temporaryPath = String(cString: template)
+        temporaryPath = temporary
         sink = FileDescriptorSink(fd: fd, path: path)
-        TemporaryFiles.shared.register(temporaryPath)
     }
 
     deinit { if open { discard() } }

@@ -2,20 +2,32 @@ import Foundation
 
 /// Every temporary file the process has open, so that an interrupt (SIGINT, SIGTERM) can remove
 /// them before exiting: no partial output is left behind.
+///
+/// Files are created and registered in one step under the lock, and the interrupt path keeps the
+/// lock until the process exits, so no file can appear between the clean-up and the exit.
 public final class TemporaryFiles: @unchecked Sendable {
     public static let shared = TemporaryFiles()
     private let lock = NSLock()
     private var paths: Set<String> = []
 
-    public func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+    /// Creates a file from an `mkstemp` template (ending in `XXXXXX`) and registers it; nil with
+    /// `errno` set when it cannot be created.
+    public func create(template: String) -> (fd: Int32, path: String)? {
+        lock.lock()
+        defer { lock.unlock() }
+        var bytes = Array(template.utf8CString)
+        let fd = bytes.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        let path = String(cString: bytes)
+        paths.insert(path)
+        return (fd, path)
+    }
+
     public func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
 
-    /// Removes them all (from a signal handler's thread; `unlink` is async-signal-safe).
-    public func removeAll() {
+    /// Removes them all and keeps the lock: only for the interrupt path, which exits right after.
+    public func removeAllBeforeExit() {
         lock.lock()
-        let all = paths
-        paths.removeAll()
-        lock.unlock()
-        for p in all { unlink(p) }
+        for p in paths { unlink(p) }
     }
 }

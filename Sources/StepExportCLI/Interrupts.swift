@@ -11,7 +11,7 @@ enum Interrupts {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                TemporaryFiles.shared.removeAll()
+                TemporaryFiles.shared.removeAllBeforeExit()
                 ProgressDisplay.erase()
                 _exit(128 + sig)
             }
