@@ -28,37 +28,9 @@ enum ReaderTestSupport {
         throw XCTSkip(message)
     }
 
-    struct ProcessResult {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    }
-
     /// Runs a program found on PATH, reading both pipes concurrently.
     static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [program] + arguments
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return ProcessResult(status: p.terminationStatus, stdout: outData,
-                             stderr: String(decoding: errBox.data, as: UTF8.self))
+        try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments, environment: environment)
     }
 
     static func hasPython(module: String) -> Bool {
@@ -134,4 +106,8 @@ enum ReaderTestSupport {
         }
         return out
     }
+}
+
+extension ProcessResult {
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
 }
