@@ -18,26 +18,20 @@ public struct CSVOptions: Sendable {
     }
 }
 
-/// Writes rows as RFC 4180 CSV (SPEC §6): UTF-8, CRLF after every record, a field quoted only if
-/// it holds the delimiter, `"`, CR or LF, or begins or ends with a space. Output collects in a
-/// large buffer and goes to the sink in big writes.
-public final class CSVWriter {
-    private let sink: OutputSink
+/// Encodes rows as RFC 4180 CSV (SPEC §6): UTF-8, CRLF after every record, a field quoted only
+/// if it holds the delimiter, `"`, CR or LF, or begins or ends with a space. It keeps no state
+/// between rows, so several threads can each encode their share of the rows with their own copy.
+public struct CSVEncoder {
     private let options: CSVOptions
-    private let out = ByteBuffer(capacity: 1 << 20)
     private let quoting: QuotingTable
-    public private(set) var bytesWritten = 0
-    public private(set) var rows = 0
 
-    private static let flushThreshold = 1 << 20 - (64 << 10)
-
-    public init(sink: OutputSink, options: CSVOptions) {
-        self.sink = sink
+    public init(options: CSVOptions) {
         self.options = options
         self.quoting = QuotingTable(delimiter: options.delimiter)
     }
 
-    public func writeHeader() throws {
+    /// The byte order mark (if asked for) and the header record.
+    public func encodeHeader(into out: ByteBuffer) {
         if options.byteOrderMark { out.append("\u{FEFF}" as StaticString) }
         for (i, column) in Column.allCases.enumerated() {
             if i > 0 { out.append(options.delimiter) }
@@ -46,18 +40,95 @@ public final class CSVWriter {
         out.append("\r\n" as StaticString)
     }
 
-    public func write(_ row: RowCells) throws {
+    /// Appends one record: room for the worst case is reserved once (every byte a doubled quote,
+    /// plus quotes, guard and delimiters), then fields are copied in with raw pointer writes.
+    public func encode(_ row: RowCells, into out: ByteBuffer) {
+        let d = out.reserve(2 * row.text.count + 4 * Column.count + 2)
+        let text = row.text.base
+        let delimiter = options.delimiter
+        let guarding = options.formulaGuard
+        var o = 0
         for i in 0..<Column.count {
-            if i > 0 { out.append(options.delimiter) }
+            if i > 0 { d[o] = delimiter; o += 1 }
             let cell = row.cells[i]
-            guard cell.kind != .empty else { continue }
-            let bytes = row.bytes(cell)
-            let guarded = options.formulaGuard && cell.kind == .text && CSVWriter.needsGuard(bytes)
-            writeField(bytes, guardPrefix: guarded)
+            guard cell.kind != .empty && cell.length > 0 else { continue }
+            let src = UnsafePointer(text + cell.start)
+            let guarded = guarding && cell.kind == .text && CSVEncoder.needsGuard(src[0])
+            o += encodeField(src, cell.length, guardPrefix: guarded, into: d + o)
         }
-        out.append("\r\n" as StaticString)
+        d[o] = 0x0D; d[o + 1] = 0x0A
+        out.commit(o + 2)
+    }
+
+    /// A text cell a spreadsheet would run as a formula (SPEC §6 formula guard), by its first byte.
+    @inline(__always) static func needsGuard(_ first: UInt8) -> Bool {
+        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
+    }
+
+    /// Writes one non-empty field at `d`; returns its length.
+    @inline(__always)
+    private func encodeField(_ src: UnsafePointer<UInt8>, _ n: Int, guardPrefix: Bool,
+                             into d: UnsafeMutablePointer<UInt8>) -> Int {
+        // The guard's `'` becomes the first character, so only the last can be a space then.
+        let edgeSpace = (!guardPrefix && src[0] == 0x20) || src[n - 1] == 0x20
+        if !edgeSpace && !quoting.hasSpecial(src, n) {
+            var o = 0
+            if guardPrefix { d[0] = UInt8(ascii: "'"); o = 1 }
+            (d + o).update(from: src, count: n)
+            return o + n
+        }
+        var o = 0
+        d[o] = UInt8(ascii: "\""); o += 1
+        if guardPrefix { d[o] = UInt8(ascii: "'"); o += 1 }
+        for i in 0..<n {
+            let c = src[i]
+            d[o] = c; o += 1
+            if c == UInt8(ascii: "\"") { d[o] = c; o += 1 }
+        }
+        d[o] = UInt8(ascii: "\""); o += 1
+        return o
+    }
+}
+
+/// Writes CSV to a sink: rows encoded here (`write`) or already encoded elsewhere
+/// (`write(encoded:rows:)`), collected in a large buffer and passed on in big writes.
+public final class CSVWriter {
+    private let sink: OutputSink
+    public let encoder: CSVEncoder
+    private let out = ByteBuffer(capacity: 1 << 20)
+    public private(set) var bytesWritten = 0
+    public private(set) var rows = 0
+
+    private static let flushThreshold = 1 << 20 - (64 << 10)
+    private static let directWriteBytes = 64 << 10
+
+    public init(sink: OutputSink, options: CSVOptions) {
+        self.sink = sink
+        self.encoder = CSVEncoder(options: options)
+    }
+
+    public func writeHeader() throws {
+        encoder.encodeHeader(into: out)
+    }
+
+    public func write(_ row: RowCells) throws {
+        encoder.encode(row, into: out)
         rows += 1
         if out.count >= CSVWriter.flushThreshold { try flush() }
+    }
+
+    /// Writes `rows` records that `encoder` (or a copy of it) made.
+    public func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws {
+        self.rows += rows
+        // Small pieces gather in the buffer; big ones go straight out, not copied once more.
+        if bytes.count < CSVWriter.directWriteBytes && out.count + bytes.count < CSVWriter.flushThreshold {
+            out.append(bytes)
+            return
+        }
+        try flush()
+        try sink.write(bytes)
+        bytesWritten += bytes.count
     }
 
     /// Flushes what is buffered; returns the total bytes written.
@@ -67,62 +138,35 @@ public final class CSVWriter {
     }
 
     private func flush() throws {
+        guard !out.isEmpty else { return }
         try sink.write(out.readable)
         bytesWritten += out.count
         out.removeAll()
     }
-
-    /// A text cell a spreadsheet would run as a formula (SPEC §6 formula guard).
-    @inline(__always) static func needsGuard(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let first = bytes.first else { return false }
-        return first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
-    }
-
-    private func writeField(_ bytes: UnsafeRawBufferPointer, guardPrefix: Bool) {
-        let n = bytes.count
-        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        // The guard's `'` becomes the first character, so only the last can be a space then.
-        let edgeSpace = (!guardPrefix && base[0] == 0x20) || base[n - 1] == 0x20
-        if !edgeSpace && quoting.firstSpecial(base, n) == n {
-            if guardPrefix { out.append(UInt8(ascii: "'")) }
-            out.append(bytes)
-            return
-        }
-        out.append(UInt8(ascii: "\""))
-        if guardPrefix { out.append(UInt8(ascii: "'")) }
-        // Copy runs between quote characters, doubling each quote.
-        var runStart = 0
-        while let q = memchr(base + runStart, 0x22, n - runStart) {
-            let i = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(q))
-            out.append(UnsafeRawBufferPointer(start: base + runStart, count: i + 1 - runStart))
-            out.append(UInt8(ascii: "\""))
-            runStart = i + 1
-        }
-        out.append(UnsafeRawBufferPointer(start: base + runStart, count: n - runStart))
-        out.append(UInt8(ascii: "\""))
-    }
 }
 
 /// Which bytes force a field into quotes, as a 256-entry table (csv-core's approach): one load
-/// and test per byte instead of four comparisons.
-struct QuotingTable {
-    private var special = [Bool](repeating: false, count: 256)
+/// and test per byte instead of four comparisons. Read-only once made, so encoders on several
+/// threads share it.
+final class QuotingTable: @unchecked Sendable {
+    private let special: UnsafeMutablePointer<Bool>
 
     init(delimiter: UInt8) {
+        special = .allocate(capacity: 256)
+        special.initialize(repeating: false, count: 256)
         for c in [delimiter, UInt8(ascii: "\""), 0x0D, 0x0A] { special[Int(c)] = true }
     }
 
-    /// Index of the first byte that needs quoting, or `n`.
-    @inline(__always) func firstSpecial(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        return special.withUnsafeBufferPointer { table in
-            var i = 0
-            while i < n && !table[Int(p[i])] { i += 1 }
-            return i
+    deinit { special.deallocate() }
+
+    /// Whether any of `p[0..<n]` needs quoting.
+    @inline(__always) func hasSpecial(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let table = special
+        var i = 0
+        while i < n {
+            if table[Int(p[i])] { return true }
+            i += 1
         }
+        return false
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -83,13 +83,14 @@ public enum Batch {
         let lock = NSLock()
         let next = AtomicCounter()
         let workers = max(1, min(parallelJobs, jobs.count))
+        // Jobs written side by side share the cores; a job alone gets them all.
+        let renderThreads = max(1, options.threads / workers)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let i = next.increment()
                 guard i < jobs.count else { return }
-                // Each writer reads events back through its own fetcher (its own window and files).
-                let fetcher = EventFetcher(files: files, stores: stores)
-                let outcome = runJob(i, jobs[i], prepared[i], selections[i], fetcher, scan, base: base, options: options)
+                let outcome = runJob(i, jobs[i], prepared[i], selections[i], files, stores, renderThreads: renderThreads,
+                                     scan, base: base, options: options)
                 lock.lock(); outcomes[i] = outcome; lock.unlock()
             }
         }
@@ -97,7 +98,8 @@ public enum Batch {
     }
 
     private static func runJob(_ i: Int, _ job: Job, _ prepared: Result<PreparedExport, RequestError>,
-                               _ selection: Selection?, _ fetcher: EventFetcher, _ scan: Result<ScanReport, RequestError>,
+                               _ selection: Selection?, _ files: [DumpFile], _ stores: [EventStore], renderThreads: Int,
+                               _ scan: Result<ScanReport, RequestError>,
                                base: URL, options: ExportOptions) -> BatchOutcome {
         let started = Date()
         guard case .success(let export) = prepared, let selection else {
@@ -110,8 +112,8 @@ public enum Batch {
         case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output)
         case .success(let r): report = r
         }
-        let result = Exporter.write(export, selection: selection, fetcher: fetcher,
-                                    output: .file(resolve(output, against: base)), options: options).map { written in
+        let result = Exporter.write(export, selection: selection, files: files, stores: stores,
+                                    renderThreads: renderThreads, output: .file(resolve(output, against: base)), options: options).map { written in
             var r = written
             r.skipped = report.skipped
             r.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }

@@ -31,8 +31,8 @@ public enum Exporter {
             } catch {
                 return .failure(.dumpError(error as! DumpError))
             }
-            let fetcher = EventFetcher(files: files, stores: stores)
-            return write(prepared, selection: selection, fetcher: fetcher, output: output, options: options).map { written in
+            return write(prepared, selection: selection, files: files, stores: stores, renderThreads: options.threads,
+                         output: output, options: options).map { written in
                 var result = written
                 result.skipped = report.skipped
                 result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
@@ -42,9 +42,11 @@ public enum Exporter {
         }
     }
 
-    /// Writes the selected rows in the requested format to `output`.
-    public static func write(_ prepared: PreparedExport, selection: Selection, fetcher: EventFetcher,
-                             output: OutputTarget, options: ExportOptions) -> Result<ExportResult, RequestError> {
+    /// Writes the selected rows in the requested format to `output`, reading their events back from
+    /// `files` and `stores` on `renderThreads` threads (the output is the same bytes for any count).
+    public static func write(_ prepared: PreparedExport, selection: Selection, files: [DumpFile], stores: [EventStore],
+                             renderThreads: Int, output: OutputTarget,
+                             options: ExportOptions) -> Result<ExportResult, RequestError> {
         let rowCount = selection.finish()
         options.progress?.addRowsToWrite(rowCount)
         var atomic: AtomicOutput?
@@ -65,25 +67,13 @@ public enum Exporter {
             let table = try makeTable(prepared, sink: sink, temporaryDirectory: atomic?.directory, options: options)
             let renderer = RowRenderer(workflowID: prepared.workflow.id, stepNames: prepared.workflow.steps ?? [:],
                                        zone: prepared.request.timeZone.flatMap { ZoneOffsets(identifier: $0) })
-            var parser = EventParser()
-            var event = Event()
-            let cells = RowCells()
-            // Rows written, told to the progress display every few thousand rows.
-            var unreported = 0
-            try selection.forEachRow { ref in
-                unreported += 1
-                if unreported == 4096 { options.progress?.addRowsWritten(unreported); unreported = 0 }
-                let bytes = try fetcher.bytes(ref)
-                do {
-                    _ = try parser.parse(bytes, at: 0, into: &event)
-                } catch {
-                    // It parsed during the scan: the file must have changed since.
-                    throw DumpError.unreadable(path: "the dump", reason: "an event file changed during the export")
-                }
-                renderer.render(event, bytes: bytes, into: cells)
-                try table.write(cells)
+            // One thread renders alone; more share the rendering with the writing thread waiting on them.
+            let pipeline = RowPipeline(files: files, stores: stores, renderer: renderer,
+                                       workers: renderThreads > 1 ? renderThreads : 0, makeEncoder: table.makeEncoder)
+            try pipeline.run(selection) { bytes, rows in
+                try table.write(encoded: bytes, rows: rows)
+                options.progress?.addRowsWritten(rows)
             }
-            options.progress?.addRowsWritten(unreported)
             var result = try table.finish()
             try atomic?.commit()
             result.rows = rowCount
@@ -116,19 +106,25 @@ public enum Exporter {
     }
 }
 
-/// A writer of either format, as the export loop sees it.
+/// A writer of either format, as the export loop sees it: rows arrive encoded, in batches, by
+/// encoders it made (one per rendering thread).
 protocol TableOutput {
-    func write(_ row: RowCells) throws
+    func makeEncoder() -> RowEncoding
+    func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws
     func finish() throws -> ExportResult
 }
 
+extension CSVEncoder: RowEncoding {}
+
+/// CSV rows are encoded to their final bytes on the rendering threads.
 private final class CSVTable: TableOutput {
     let writer: CSVWriter
     init(sink: OutputSink, options: CSVOptions) throws {
         writer = CSVWriter(sink: sink, options: options)
         try writer.writeHeader()
     }
-    func write(_ row: RowCells) throws { try writer.write(row) }
+    func makeEncoder() -> RowEncoding { writer.encoder }
+    func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws { try writer.write(encoded: bytes, rows: rows) }
     func finish() throws -> ExportResult {
         var r = ExportResult()
         r.bytes = try writer.finish()
@@ -136,10 +132,20 @@ private final class CSVTable: TableOutput {
     }
 }
 
+/// An XLSX row's XML depends on the rows before it (its row number, shared-string indexes), so
+/// rows cross to the writing thread packed (`RowCells.pack`) and become XML there.
 private final class XLSXTable: TableOutput {
     let writer: XLSXWriter
+    private let row = RowCells()
     init(sink: OutputSink, options: XLSXOptions) throws { writer = try XLSXWriter(sink: sink, options: options) }
-    func write(_ row: RowCells) throws { try writer.write(row) }
+    func makeEncoder() -> RowEncoding { PackedRowEncoding() }
+    func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws {
+        var o = 0
+        for _ in 0..<rows {
+            o += row.unpack(from: bytes.baseAddress! + o)
+            try writer.write(row)
+        }
+    }
     func finish() throws -> ExportResult {
         let summary = try writer.finish()
         var r = ExportResult()
@@ -147,4 +153,8 @@ private final class XLSXTable: TableOutput {
         r.cutCells = summary.cutCells
         return r
     }
+}
+
+private struct PackedRowEncoding: RowEncoding {
+    func encode(_ row: RowCells, into out: ByteBuffer) { row.pack(into: out) }
 }

@@ -1,0 +1,165 @@
+import Bytes
+import EventDump
+import Events
+import Foundation
+import Selection
+import Table
+
+/// Turns a rendered row into the bytes a writer takes; each rendering thread has its own.
+protocol RowEncoding {
+    func encode(_ row: RowCells, into out: ByteBuffer)
+}
+
+/// The writing stage's heavy part — reading each answer row's event back, parsing it, rendering
+/// its cells and encoding them — spread over threads. The answer rows are cut into batches in
+/// answer order; workers render whole batches into bytes, and the calling thread hands the
+/// batches to the writer strictly in order. Each batch's bytes depend only on its rows, so the
+/// output is the same whatever the thread count. With no workers the caller renders each batch
+/// itself, one after the other.
+///
+/// Memory is bounded: at most `inFlight` batches exist, each `batchRows` rows.
+final class RowPipeline: @unchecked Sendable {
+    static let batchRows = 1024
+
+    final class Batch {
+        var refs: [EventRef] = []
+        let bytes = ByteBuffer(capacity: 1 << 20)
+        var error: Error?
+        /// Set, under the pipeline's lock, once the bytes are ready.
+        var done = false
+
+        init() { refs.reserveCapacity(RowPipeline.batchRows) }
+    }
+
+    /// What one thread needs to render rows: its own file windows, parser and cell buffer.
+    private struct Renderer {
+        let fetcher: EventFetcher
+        let renderer: RowRenderer
+        let encoder: RowEncoding
+        var parser = EventParser()
+        var event = Event()
+        let cells = RowCells()
+
+        mutating func render(_ batch: Batch) {
+            batch.bytes.removeAll()
+            do {
+                for ref in batch.refs {
+                    let bytes = try fetcher.bytes(ref)
+                    do {
+                        _ = try parser.parse(bytes, at: 0, into: &event)
+                    } catch {
+                        // It parsed during the scan: the file must have changed since.
+                        throw DumpError.unreadable(path: "the dump", reason: "an event file changed during the export")
+                    }
+                    renderer.render(event, bytes: bytes, into: cells)
+                    encoder.encode(cells, into: batch.bytes)
+                }
+            } catch {
+                batch.error = error
+            }
+        }
+    }
+
+    private let makeRenderer: () -> Renderer
+    private let workers: Int
+    private let inFlight: Int
+    private let condition = NSCondition()
+    /// Batches waiting for a worker, oldest first.
+    private var queue: [Batch] = []
+    private var stopping = false
+    private let finished = DispatchGroup()
+
+    /// `workers`: rendering threads besides the caller (0: the caller renders).
+    init(files: [DumpFile], stores: [EventStore], renderer: RowRenderer, workers: Int,
+         makeEncoder: @escaping () -> RowEncoding) {
+        makeRenderer = {
+            Renderer(fetcher: EventFetcher(files: files, stores: stores), renderer: renderer, encoder: makeEncoder())
+        }
+        self.workers = max(0, workers)
+        inFlight = 2 * self.workers + 2
+    }
+
+    /// Renders the selection's answer rows, in order, passing each batch to `write` with its row count.
+    func run(_ selection: Selection, write: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        if workers == 0 { return try runHere(selection, write: write) }
+        for _ in 0..<workers {
+            finished.enter()
+            let thread = Thread { [self] in
+                work()
+                finished.leave()
+            }
+            thread.start()
+        }
+        defer {
+            condition.lock()
+            stopping = true
+            condition.broadcast()
+            condition.unlock()
+            finished.wait()
+        }
+        var free = (0..<inFlight).map { _ in Batch() }
+        var pending: [Batch] = []  // submitted, in answer order
+        var current = free.removeLast()
+
+        func writeOldest() throws {
+            let batch = pending.removeFirst()
+            condition.lock()
+            while !batch.done { condition.wait() }
+            condition.unlock()
+            if let error = batch.error { throw error }
+            try write(batch.bytes.readable, batch.refs.count)
+            batch.refs.removeAll(keepingCapacity: true)
+            batch.done = false
+            free.append(batch)
+        }
+        func submit() throws {
+            condition.lock()
+            queue.append(current)
+            condition.signal()
+            condition.unlock()
+            pending.append(current)
+            if free.isEmpty { try writeOldest() }
+            current = free.removeLast()
+        }
+
+        try selection.forEachRow { ref in
+            current.refs.append(ref)
+            if current.refs.count == RowPipeline.batchRows { try submit() }
+        }
+        if !current.refs.isEmpty { try submit() }
+        while !pending.isEmpty { try writeOldest() }
+    }
+
+    private func runHere(_ selection: Selection, write: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        var renderer = makeRenderer()
+        let batch = Batch()
+        func flush() throws {
+            renderer.render(batch)
+            if let error = batch.error { throw error }
+            try write(batch.bytes.readable, batch.refs.count)
+            batch.refs.removeAll(keepingCapacity: true)
+        }
+        try selection.forEachRow { ref in
+            batch.refs.append(ref)
+            if batch.refs.count == RowPipeline.batchRows { try flush() }
+        }
+        if !batch.refs.isEmpty { try flush() }
+    }
+
+    /// A worker: renders queued batches until the pipeline stops.
+    private func work() {
+        var renderer = makeRenderer()
+        condition.lock()
+        while true {
+            while queue.isEmpty && !stopping { condition.wait() }
+            if stopping { break }
+            let batch = queue.removeFirst()
+            condition.unlock()
+            renderer.render(batch)
+            condition.lock()
+            batch.done = true
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+}
