@@ -227,6 +227,40 @@ verdict "XLSX file ≤ 110 % of libxlsxwriter's" "$(le "$r2" 1.10)" "$(awk -v r=
 say ""
 
 # ---------------------------------------------------------------------------------------------
+# 5b. Batch: 20 requests in one `batch` run (one scan) against the same 20 as single exports
+# ---------------------------------------------------------------------------------------------
+log "batch"
+BATCH=$WORK/batch
+rm -rf "$BATCH"; mkdir -p "$BATCH/one" "$BATCH/all"
+python3 "$ROOT/Benchmarks/batch_manifest.py" "$MAIN" "$BATCH/all" 20 "$BATCH/manifest.json" "$BATCH/jobs.tsv" \
+    || die "batch_manifest.py failed"
+{
+    echo 'set -e'
+    while IFS=$'\t' read -r org wf step payload out; do
+        printf '%q export --dump %q --org %q --workflow %q --step %q --payload %q --output %q --quiet\n' \
+            "$BIN" "$MAIN" "$org" "$wf" "$step" "$payload" "$BATCH/one/$(basename "$out")"
+    done <"$BATCH/jobs.tsv"
+} >"$BATCH/singles.sh"
+for ((i = 1; i <= REPS; i++)); do
+    measure batch.all "$BIN" batch "$BATCH/manifest.json"
+    measure batch.singles bash "$BATCH/singles.sh"
+done
+all_ms=$(median_ms batch.all); singles_ms=$(median_ms batch.singles)
+same=1; files=0
+for f in "$BATCH"/one/*; do
+    files=$((files + 1))
+    cmp -s "$f" "$BATCH/all/$(basename "$f")" || same=0
+done
+((files == 20)) || same=0
+say "Batch (20 jobs: steps 1 and 2 of the catalog's workflows, every fourth as xlsx)"
+say "  one batch run       $(secs "$all_ms")  RSS $(mib "$(max_rss_kb batch.all)")"
+say "  20 single exports   $(secs "$singles_ms")"
+say "  the same 20 files from both: $([[ $same == 1 ]] && echo yes || echo NO)"
+r=$(ratio "$all_ms" "$singles_ms")
+verdict "batch of 20 ≤ 0.5× the 20 single runs, same files" "$([[ $same == 1 ]] && le "$r" 0.5 || echo 0)" "$(awk -v r="${r:-0}" 'BEGIN { printf "%.2f×", r }')"
+say ""
+
+# ---------------------------------------------------------------------------------------------
 # 6. Memory: StepExport on the big dump; target 64 MiB + 32 bytes per selected row
 # ---------------------------------------------------------------------------------------------
 BIG=$WORK/dumps/e$MEMORY_EVENTS
