@@ -1,7 +1,7 @@
 import Foundation
 
 /// The buffers NDJSON chunks are read into, reused rather than freed: a scan cycles through a
-/// few dozen megabytes instead of asking malloc for 4 MiB after 4 MiB from several threads, which
+/// few dozen megabytes instead of asking malloc for megabyte after megabyte from several threads, which
 /// glibc answers by growing per-thread heaps that are never returned (seen as ~190 MB peak RSS
 /// on a 170 MB dump before this pool).
 final class ChunkBuffers: @unchecked Sendable {

