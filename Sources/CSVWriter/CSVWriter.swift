@@ -145,27 +145,46 @@ public final class CSVWriter {
     }
 }
 
-/// Which bytes force a field into quotes, as a 256-entry table (csv-core's approach): one load
-/// and test per byte instead of four comparisons. Read-only once made, so encoders on several
-/// threads share it.
+/// Which bytes force a field into quotes: the delimiter, `"`, CR and LF. Fields are tested a
+/// word at a time (SWAR: a byte of `w ^ c` is zero where `w` holds `c`, and `(x - 0x01…) & ~x &
+/// 0x80…` is non-zero exactly when some byte of `x` is zero), the tail through a 256-entry table
+/// (csv-core's approach). Read-only once made, so encoders on several threads share it.
 final class QuotingTable: @unchecked Sendable {
     private let special: UnsafeMutablePointer<Bool>
+    private let delimiterWord: UInt64
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     init(delimiter: UInt8) {
         special = .allocate(capacity: 256)
         special.initialize(repeating: false, count: 256)
         for c in [delimiter, UInt8(ascii: "\""), 0x0D, 0x0A] { special[Int(c)] = true }
+        delimiterWord = UInt64(delimiter) &* QuotingTable.ones
     }
 
     deinit { special.deallocate() }
 
+    @inline(__always) private static func hasZeroByte(_ x: UInt64) -> Bool {
+        (x &- ones) & ~x & highs != 0
+    }
+
     /// Whether any of `p[0..<n]` needs quoting.
     @inline(__always) func hasSpecial(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let table = special
+        let raw = UnsafeRawPointer(p)
         var i = 0
+        while i &+ 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if QuotingTable.hasZeroByte(w ^ delimiterWord) || QuotingTable.hasZeroByte(w ^ 0x2222_2222_2222_2222)
+                || QuotingTable.hasZeroByte(w ^ 0x0D0D_0D0D_0D0D_0D0D) || QuotingTable.hasZeroByte(w ^ 0x0A0A_0A0A_0A0A_0A0A) {
+                return true
+            }
+            i &+= 8
+        }
+        let table = special
         while i < n {
             if table[Int(p[i])] { return true }
-            i += 1
+            i &+= 1
         }
         return false
     }

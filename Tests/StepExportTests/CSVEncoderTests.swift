@@ -1,0 +1,90 @@
+import Bytes
+@testable import CSVWriter
+import Table
+import XCTest
+
+/// The CSV encoder's quoting (SPEC §6) against a plain reading of the rule, on seeded random
+/// fields: bytes drawn mostly from the ones that matter (delimiters, quotes, CR, LF, spaces, the
+/// guard's characters) at every position, so the word-at-a-time test sees them in every lane.
+final class CSVEncoderTests: XCTestCase {
+    private struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    private static let interesting: [UInt8] = Array(",;\t\"\r\n =+-@'a".utf8) + [0x00, 0x22, 0x7F, 0xC3, 0xA9]
+
+    /// What SPEC §6 says a field becomes, written the obvious way.
+    private func reference(_ field: [UInt8], kind: RowCells.Kind, delimiter: UInt8, formulaGuard: Bool) -> [UInt8] {
+        guard !field.isEmpty else { return [] }
+        var text = field
+        if formulaGuard && kind == .text, let f = field.first, Array("=+-@\t\r".utf8).contains(f) {
+            text = [UInt8(ascii: "'")] + text
+        }
+        let needsQuotes = text.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+            || text.first == 0x20 || text.last == 0x20
+        guard needsQuotes else { return text }
+        return [0x22] + text.flatMap { $0 == 0x22 ? [0x22, 0x22] : [$0] } + [0x22]
+    }
+
+    func testRandomRowsEncodeAsTheRuleSays() {
+        var g = Generator(state: 2026)
+        for round in 0..<3_000 {
+            var options = CSVOptions()
+            options.delimiter = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09][round % 3]
+            options.formulaGuard = round % 5 != 0
+            let encoder = CSVEncoder(options: options)
+            let row = RowCells()
+            row.reset()
+            var expected: [UInt8] = []
+            for column in Column.allCases {
+                if column.rawValue > 0 { expected.append(options.delimiter) }
+                guard g.below(4) != 0 else { continue }
+                let length = g.below(4) == 0 ? g.below(40) : g.below(12)
+                let field: [UInt8] = (0..<length).map { _ in
+                    g.below(3) == 0 ? Self.interesting[g.below(Self.interesting.count)] : UInt8(0x61 + g.below(26))
+                }
+                let kind: RowCells.Kind = column == .value ? .number : .text
+                let start = row.text.count
+                row.text.append(field)
+                row.set(column, kind: kind, from: start)
+                expected += reference(field, kind: kind, delimiter: options.delimiter, formulaGuard: options.formulaGuard)
+            }
+            expected += [0x0D, 0x0A]
+            let out = ByteBuffer()
+            encoder.encode(row, into: out)
+            XCTAssertEqual(out.bytes, expected, "round \(round)")
+            if out.bytes != expected { return }
+        }
+    }
+
+    func testSpecialBytesAreFoundInEveryPositionOfLongFields() {
+        for delimiter in [UInt8(ascii: ","), UInt8(ascii: "|")] {
+            let table = QuotingTable(delimiter: delimiter)
+            for special in [delimiter, 0x22, 0x0D, 0x0A] {
+                for length in 1...40 {
+                    for at in 0..<length {
+                        var field = [UInt8](repeating: UInt8(ascii: "x"), count: length)
+                        field[at] = special
+                        XCTAssertTrue(field.withUnsafeBufferPointer { table.hasSpecial($0.baseAddress!, length) },
+                                      "\(special) at \(at) of \(length)")
+                    }
+                }
+            }
+            // Bytes one away from the special ones (carries in the word test) are not special.
+            let near: [UInt8] = [0x21, 0x23, 0x0C, 0x0E, 0x09, 0x0B, delimiter &+ 1, delimiter &- 1, 0x80, 0xFF, 0x00]
+                .filter { ![delimiter, 0x22, 0x0D, 0x0A].contains($0) }
+            for length in 1...40 {
+                let field = (0..<length).map { near[$0 % near.count] }
+                XCTAssertFalse(field.withUnsafeBufferPointer { table.hasSpecial($0.baseAddress!, length) }, "\(field)")
+            }
+        }
+    }
+}
