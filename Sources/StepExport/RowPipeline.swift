@@ -17,18 +17,37 @@ protocol RowEncoding {
 /// output is the same whatever the thread count. With no workers the caller renders each batch
 /// itself, one after the other.
 ///
-/// Memory is bounded: at most `inFlight` batches exist, each `batchRows` rows.
+/// Memory is bounded: at most `inFlight` batches exist, each at most `batchRows` rows or
+/// `batchEventBytes` of events (a row's bytes are at most about twice its event's), whichever
+/// comes first; and once the batches in flight hold more than `pendingEventBytes` of events,
+/// the writing thread waits for them before going on — so huge events (up to 64 MiB each) go
+/// through one at a time.
 final class RowPipeline: @unchecked Sendable {
     static let batchRows = 1024
+    static let batchEventBytes = 4 << 20
+    static let pendingEventBytes = 16 << 20
 
     final class Batch {
         var refs: [EventRef] = []
+        private(set) var eventBytes = 0
         let bytes = ByteBuffer(capacity: 1 << 20)
         var error: Error?
         /// Set, under the pipeline's lock, once the bytes are ready.
         var done = false
 
         init() { refs.reserveCapacity(RowPipeline.batchRows) }
+
+        /// Adds a row; returns whether the batch is full.
+        func add(_ ref: EventRef) -> Bool {
+            refs.append(ref)
+            eventBytes += Int(ref.length)
+            return refs.count == RowPipeline.batchRows || eventBytes >= RowPipeline.batchEventBytes
+        }
+
+        func clear() {
+            refs.removeAll(keepingCapacity: true)
+            eventBytes = 0
+        }
     }
 
     /// What one thread needs to render rows: its own file windows, parser and cell buffer.
@@ -99,16 +118,18 @@ final class RowPipeline: @unchecked Sendable {
         }
         var free = (0..<inFlight).map { _ in Batch() }
         var pending: [Batch] = []  // submitted, in answer order
+        var pendingBytes = 0       // their events' bytes
         var current = free.removeLast()
 
         func writeOldest() throws {
             let batch = pending.removeFirst()
+            pendingBytes -= batch.eventBytes
             condition.lock()
             while !batch.done { condition.wait() }
             condition.unlock()
             if let error = batch.error { throw error }
             try write(batch.bytes.readable, batch.refs.count)
-            batch.refs.removeAll(keepingCapacity: true)
+            batch.clear()
             batch.done = false
             free.append(batch)
         }
@@ -118,13 +139,15 @@ final class RowPipeline: @unchecked Sendable {
             condition.signal()
             condition.unlock()
             pending.append(current)
-            if free.isEmpty { try writeOldest() }
+            pendingBytes += current.eventBytes
+            while free.isEmpty || (pendingBytes > RowPipeline.pendingEventBytes && !pending.isEmpty) {
+                try writeOldest()
+            }
             current = free.removeLast()
         }
 
         try selection.forEachRow { ref in
-            current.refs.append(ref)
-            if current.refs.count == RowPipeline.batchRows { try submit() }
+            if current.add(ref) { try submit() }
         }
         if !current.refs.isEmpty { try submit() }
         while !pending.isEmpty { try writeOldest() }
@@ -137,11 +160,10 @@ final class RowPipeline: @unchecked Sendable {
             renderer.render(batch)
             if let error = batch.error { throw error }
             try write(batch.bytes.readable, batch.refs.count)
-            batch.refs.removeAll(keepingCapacity: true)
+            batch.clear()
         }
         try selection.forEachRow { ref in
-            batch.refs.append(ref)
-            if batch.refs.count == RowPipeline.batchRows { try flush() }
+            if batch.add(ref) { try flush() }
         }
         if !batch.refs.isEmpty { try flush() }
     }

@@ -29,7 +29,7 @@ final class HostileInputTests: XCTestCase {
         try Data(catalog.utf8).write(to: root.appendingPathComponent("workflows.json"))
         for (name, write) in files {
             let url = root.appendingPathComponent("events/" + name)
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
             let handle = try FileHandle(forWritingTo: url)
             try write(handle)
             try handle.close()
@@ -138,6 +138,15 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(csv.stderr.contains("1 rows"), csv.stderr)
         let xlsx = try run("50 MiB string, xlsx", dump: dump, format: "xlsx", status: 0)
         XCTAssertTrue(xlsx.stderr.contains("1 cells cut"), xlsx.stderr)
+        // Many big rows: the writing threads take them a few at a time, not a batch of them at once.
+        let many = try makeDump(["a.ndjson": { handle in
+            for i in 0..<12 {
+                try handle.write(contentsOf: Data(self.event("big\(i)", #","page_url":""#).utf8.dropLast()))
+                try self.repeated(UInt8(ascii: "z"), 24 << 20, then: Data("\"}\n".utf8))(handle)
+            }
+        }])
+        let rows = try run("12 events of 24 MiB, csv", dump: many, status: 0)
+        XCTAssertTrue(rows.stderr.contains("12 rows"), rows.stderr)
         // Over 64 MiB: malformed, and the next event is still read (with --skip-invalid).
         let over = try makeDump(["a.ndjson": { handle in
             try handle.write(contentsOf: Data(#"{"timestamp":0,"id":""#.utf8))
