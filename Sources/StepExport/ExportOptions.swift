@@ -7,7 +7,8 @@ public struct ExportOptions: Sendable {
     public var csv = CSVOptions()
     /// Skip malformed events (counted, first one reported) instead of failing with 500.
     public var skipInvalid = false
-    /// Scanning threads; the output is the same bytes whatever the count.
+    /// Scanning threads, and threads rendering the rows afterwards; the output is the same bytes
+    /// whatever the count.
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Data rows per XLSX sheet (1,048,575, Excel's limit; lowered only by tests).
     public var sheetRowLimit = 1_048_575

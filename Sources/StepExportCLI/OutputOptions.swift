@@ -19,7 +19,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print nothing on success.")
     var quiet = false
 
-    @Option(name: .long, help: ArgumentHelp("Scanning threads (default: one per core).", visibility: .hidden))
+    @Option(name: .long, help: ArgumentHelp("Scanning and rendering threads (default: one per core).", visibility: .hidden))
     var threads: Int?
 
     func validate() throws {
