@@ -7,18 +7,6 @@ import XCTest
 /// fields: bytes drawn mostly from the ones that matter (delimiters, quotes, CR, LF, spaces, the
 /// guard's characters) at every position, so the word-at-a-time test sees them in every lane.
 final class CSVEncoderTests: XCTestCase {
-    private struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     private static let interesting: [UInt8] = Array(",;\t\"\r\n =+-@'a".utf8) + [0x00, 0x22, 0x7F, 0xC3, 0xA9]
 
     /// What SPEC §6 says a field becomes, written the obvious way.
@@ -35,7 +23,7 @@ final class CSVEncoderTests: XCTestCase {
     }
 
     func testRandomRowsEncodeAsTheRuleSays() {
-        var g = Generator(state: 2026)
+        var g = SeededRandom(seed: 2026)
         for round in 0..<3_000 {
             var options = CSVOptions()
             options.delimiter = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09][round % 3]
@@ -46,10 +34,10 @@ final class CSVEncoderTests: XCTestCase {
             var expected: [UInt8] = []
             for column in Column.allCases {
                 if column.rawValue > 0 { expected.append(options.delimiter) }
-                guard g.below(4) != 0 else { continue }
-                let length = g.below(4) == 0 ? g.below(40) : g.below(12)
+                guard g.int(0...3) != 0 else { continue }
+                let length = g.int(0...3) == 0 ? g.int(0...39) : g.int(0...11)
                 let field: [UInt8] = (0..<length).map { _ in
-                    g.below(3) == 0 ? Self.interesting[g.below(Self.interesting.count)] : UInt8(0x61 + g.below(26))
+                    g.int(0...2) == 0 ? g.pick(Self.interesting) : UInt8(0x61 + g.int(0...25))
                 }
                 let kind: RowCells.Kind = column == .value ? .number : .text
                 let start = row.text.count
