@@ -331,6 +331,16 @@ final class EventStream {
         return count == 2 ? (h < 7 ? 0 : 1) : (h < 6 ? 0 : (h < 9 ? 1 : 2))
     }
 
+    /// What every event starts with: `{"id":…,"timestamp":…,"organization_id":…`.
+    private func putHead(_ o: OrgLiterals, _ ts: Int64, _ c: inout Cursor) {
+        c.put("{\"id\":")
+        c.putUUID(rand(), rand(), uppercase: o.uppercase)
+        c.put(",\"timestamp\":")
+        timestamps.write(ts, offsetMinutes: o.offsetMinutes, into: &c)
+        c.put(",\"organization_id\":")
+        c.put(o.orgID)
+    }
+
     private func workflowEvent(_ f: inout Flow, _ ts: Int64, _ c: inout Cursor) {
         let w = Int(f.workflow), step = Int(f.step)
         let info = infos[w]
@@ -341,12 +351,7 @@ final class EventStream {
         let alts = o.identifiers[w][step]
         let alt = alternative(f, alts.count)
 
-        c.put("{\"id\":")
-        c.putUUID(rand(), rand(), uppercase: upper)
-        c.put(",\"timestamp\":")
-        timestamps.write(ts, offsetMinutes: o.offsetMinutes, into: &c)
-        c.put(",\"organization_id\":")
-        c.put(o.orgID)
+        putHead(o, ts, &c)
         c.put(",\"category\":\"workflowReportingEvent\",\"label\":")
         c.put(o.labels[w])
         c.put(",\"action\":")
@@ -454,12 +459,7 @@ final class EventStream {
                            _ ts: Int64, _ c: inout Cursor) {
         let o = orgs[Int(org)]
         let upper = o.uppercase
-        c.put("{\"id\":")
-        c.putUUID(rand(), rand(), uppercase: upper)
-        c.put(",\"timestamp\":")
-        timestamps.write(ts, offsetMinutes: o.offsetMinutes, into: &c)
-        c.put(",\"organization_id\":")
-        c.put(o.orgID)
+        putHead(o, ts, &c)
         c.put(",\"category\":\"goal\",\"label\":")
         c.put(o.goalLabels[Int(goal)])
         c.put(",\"action\":\"Goal reached\"")
@@ -491,12 +491,7 @@ final class EventStream {
         let upper = o.uppercase
         let v = Int32(below(visitorsPerOrg))
         let deleted = chance(Chance(0.3))
-        c.put("{\"id\":")
-        c.putUUID(rand(), rand(), uppercase: upper)
-        c.put(",\"timestamp\":")
-        timestamps.write(ts, offsetMinutes: o.offsetMinutes, into: &c)
-        c.put(",\"organization_id\":")
-        c.put(o.orgID)
+        putHead(o, ts, &c)
         if deleted {
             c.put(",\"category\":\"workflowReportingEvent\",\"label\":")
             c.putUUID(0x0DE1_E7ED_0000_0000 | UInt64(org), SplitMix64.mix(seed), uppercase: upper)
