@@ -22,8 +22,6 @@ public struct XLSXOptions {
     public var compressionThreads: Int = XLSXWriter.defaultCompressionThreads
     /// How text cells are stored; see `XLSXStringStorage`. Part of the output format.
     public var stringStorage: XLSXStringStorage = .adaptive
-    /// zlib settings (internal: for measurements; the format's are `ZipWriter.defaultDeflate`).
-    var deflate = ZipWriter.defaultDeflate
 
     public init(stepIndexText: String, title: String? = nil, created: Timestamp,
                 temporaryDirectory: String) {
@@ -148,7 +146,6 @@ public final class XLSXWriter {
         var zo = ZipWriterOptions(temporaryDirectory: options.temporaryDirectory)
         zo.forceZip64 = options.forceZip64
         zo.threads = options.compressionThreads
-        zo.deflate = options.deflate
         self.zip = ZipWriter(sink: sink, options: zo)
         self.table = SharedStringTable(maxCount: XLSXWriter.maxSharedStrings, maxBytes: XLSXWriter.maxSharedBytes)
         switch options.stringStorage {

@@ -55,7 +55,8 @@ public final class ZipWriter {
     ///     level 3, chain 16, nice 32, lazy 5       42.7 MB = 104.5 %   2.73 s   ← this
     ///     level 3, chain 8,  nice 32, lazy 5       44.1 MB = 107.8 %   2.58 s
     ///
-    /// (`Benchmarks/tools/deflate_settings.c`). Deflate is about two thirds of an XLSX
+    /// (`Benchmarks/tools/deflate_settings.c`; a second run gave 2.27 s for level 3 and 1.96 s
+    /// for this, the same 14 %). Deflate is about two thirds of an XLSX
     /// export's CPU time, so the 14 % saved there is felt; the next step down leaves too little
     /// room under the cap for dumps less repetitive than the generated one.
     public static let defaultDeflate = DeflateSettings(
