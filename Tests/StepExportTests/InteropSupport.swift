@@ -54,12 +54,6 @@ enum ReaderTestSupport {
         return path
     }
 
-    static func makeTemporaryDirectory(_ label: String) throws -> String {
-        let path = NSTemporaryDirectory() + "stepexport-\(label)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
 
     static func read(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }

@@ -79,12 +79,9 @@ final class InteropTests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = try ReaderTestSupport.makeTemporaryDirectory("interop")
+        dir = try TestPaths.temporaryDirectory(self).path
     }
 
-    override func tearDown() {
-        ReaderTestSupport.remove(dir)
-    }
 
     /// openpyxl, calamine and LibreOffice read the openpyxl-made workbook as expected — and so
     /// does XLSXReader (the same expectations as XLSXReaderTests).

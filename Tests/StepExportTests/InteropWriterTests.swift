@@ -13,12 +13,9 @@ final class InteropWriterTests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = try ReaderTestSupport.makeTemporaryDirectory("interop-writer")
+        dir = try TestPaths.temporaryDirectory(self).path
     }
 
-    override func tearDown() {
-        ReaderTestSupport.remove(dir)
-    }
 
     /// One row to write: values by column, and the instant / offset of its timestamp.
     struct Row {

@@ -6,15 +6,12 @@ final class SchemaValidationTests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = try ReaderTestSupport.makeTemporaryDirectory("schema")
+        dir = try TestPaths.temporaryDirectory(self).path
         if !FileManager.default.fileExists(atPath: ReaderTestSupport.schemaDirectory + "/sml.xsd") {
             try ReaderTestSupport.requireOrSkip("OOXML schemas not found at \(ReaderTestSupport.schemaDirectory)")
         }
     }
 
-    override func tearDown() {
-        ReaderTestSupport.remove(dir)
-    }
 
     private var sml: String { ReaderTestSupport.schemaDirectory + "/sml.xsd" }
     private let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

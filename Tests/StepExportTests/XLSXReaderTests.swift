@@ -51,12 +51,9 @@ final class XLSXReaderTests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = try ReaderTestSupport.makeTemporaryDirectory("xlsxreader")
+        dir = try TestPaths.temporaryDirectory(self).path
     }
 
-    override func tearDown() {
-        ReaderTestSupport.remove(dir)
-    }
 
     // MARK: Cell text
 

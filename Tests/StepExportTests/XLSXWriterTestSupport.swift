@@ -19,17 +19,6 @@ enum XLSXTestSupport {
         return ProcessResult(status: r.status, stdout: String(decoding: r.stdout, as: UTF8.self), stderr: r.stderr)
     }
 
-    /// A fresh empty directory under the system temporary directory.
-    static func makeTemporaryDirectory(_ label: String = "xlsx") throws -> String {
-        let path = NSTemporaryDirectory() + "stepexport-\(label)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    static func remove(_ path: String) {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
     /// Fills `row` by hand: each value's UTF-8 goes into `row.text` and becomes that column's cell.
     static func fill(_ row: RowCells, _ values: [(Column, RowCells.Kind, [UInt8])],
                      instant: Timestamp = Timestamp(millis: 0), offsetSeconds: Int = 0) {

@@ -6,12 +6,9 @@ final class ZipReaderTests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = try ReaderTestSupport.makeTemporaryDirectory("zipreader")
+        dir = try TestPaths.temporaryDirectory(self).path
     }
 
-    override func tearDown() {
-        ReaderTestSupport.remove(dir)
-    }
 
     private func save(_ bytes: [UInt8], _ name: String = "t.zip") throws -> String {
         let path = dir + "/" + name

@@ -7,12 +7,9 @@ final class ZipWriterTests: XCTestCase {
     private var dir = ""
 
     override func setUpWithError() throws {
-        dir = try XLSXTestSupport.makeTemporaryDirectory("zip")
+        dir = try TestPaths.temporaryDirectory(self).path
     }
 
-    override func tearDown() {
-        XLSXTestSupport.remove(dir)
-    }
 
     /// Text that deflate shrinks, several chunks long when `lines` is large.
     private func text(lines: Int, tag: String = "") -> [UInt8] {
