@@ -6,19 +6,6 @@ import XCTest
 
 /// Helpers shared by the zip and XLSX writer tests (named apart from other test files' helpers).
 enum XLSXTestSupport {
-    struct ProcessResult {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs a program found on PATH; fails the test if it cannot be started.
-    static func run(_ program: String, _ arguments: [String], file: StaticString = #filePath,
-                    line: UInt = #line) throws -> ProcessResult {
-        let r = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments)
-        return ProcessResult(status: r.status, stdout: String(decoding: r.stdout, as: UTF8.self), stderr: r.stderr)
-    }
-
     /// Fills `row` by hand: each value's UTF-8 goes into `row.text` and becomes that column's cell.
     static func fill(_ row: RowCells, _ values: [(Column, RowCells.Kind, [UInt8])],
                      instant: Timestamp = Timestamp(millis: 0), offsetSeconds: Int = 0) {
@@ -68,9 +55,9 @@ enum XLSXTestSupport {
     /// Runs a Python snippet with arguments; returns stdout, failing the test on a non-zero exit.
     static func python(_ code: String, _ arguments: [String], file: StaticString = #filePath,
                        line: UInt = #line) throws -> String {
-        let r = try run("python3", ["-c", code] + arguments)
+        let r = try ReaderTestSupport.run("python3", ["-c", code] + arguments)
         XCTAssertEqual(r.status, 0, "python failed: \(r.stderr)", file: file, line: line)
-        return r.stdout
+        return r.stdoutText
     }
 
     /// Lists a zip's entries and checks every one with Python's zipfile (testzip), printing

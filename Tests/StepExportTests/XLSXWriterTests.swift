@@ -248,7 +248,7 @@ final class XLSXWriterTests: XCTestCase {
         for (part, schema) in parts {
             var arguments = ["--nonet", "--noout"]
             if let schema = schema { arguments += ["--schema", schema] }
-            let r = try XLSXTestSupport.run("xmllint", arguments + [root + "/" + part])
+            let r = try ReaderTestSupport.run("xmllint", arguments + [root + "/" + part])
             XCTAssertEqual(r.status, 0, "\(part): \(r.stderr)", file: file, line: line)
         }
     }
@@ -457,8 +457,8 @@ extension XLSXWriterTests {
         XCTAssertEqual(one, single)
         XCTAssertEqual(one, four)
         let path = try save(four)
-        let unzip = try XLSXTestSupport.run("unzip", ["-t", path])
-        XCTAssertEqual(unzip.status, 0, unzip.stdout)
+        let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
+        XCTAssertEqual(unzip.status, 0, unzip.stdoutText)
         _ = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
         try validateParts(path, sheets: 1, sharedStrings: true)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }, [],
@@ -474,8 +474,8 @@ extension XLSXWriterTests {
     func testForcedZip64WorkbookReadsBack() throws {
         let (bytes, _) = try write(mixedRows(), options { $0.forceZip64 = true })
         let path = try save(bytes, "zip64.xlsx")
-        let unzip = try XLSXTestSupport.run("unzip", ["-t", path])
-        XCTAssertEqual(unzip.status, 0, unzip.stdout + unzip.stderr)
+        let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
+        XCTAssertEqual(unzip.status, 0, unzip.stdoutText + unzip.stderr)
         let listing = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
         XCTAssertEqual(listing.split(separator: "\n").count, 9)
         let dump = try openpyxl(path)
