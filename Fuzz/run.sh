@@ -30,8 +30,14 @@ for target in "${targets[@]}"; do
     exe="${executable[$target]:-}"
     [ -n "$exe" ] || { echo "unknown target $target (json, payload, dump, xlsx)" >&2; exit 64; }
     # New inputs go to a scratch corpus; the checked-in seeds are only read.
-    if command -v objdump >/dev/null && ! objdump -h ".build/debug/$exe" | grep -q __sancov_cntrs; then
-        echo "!! $exe has no coverage instrumentation" >&2; exit 1
+    # The section list is read whole first: `objdump | grep -q` under pipefail fails whenever grep
+    # finds the section and exits before objdump has written the rest (SIGPIPE), which is how a
+    # CI run once reported an instrumented fuzzer as uninstrumented.
+    if command -v objdump >/dev/null; then
+        sections="$(objdump -h ".build/debug/$exe")"
+        if [[ "$sections" != *__sancov_cntrs* ]]; then
+            echo "!! $exe has no coverage instrumentation" >&2; exit 1
+        fi
     fi
     work=".build/corpus/$target"
     scratch=".build/tmp/$target"
