@@ -12,7 +12,8 @@
 #      Bundle.allBundles, Process.run and Data(contentsOf:), so leaks whose stack passes through
 #      XCTest are suppressed. (The fuzzers check the libraries for leaks per input.)
 #   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads, the golden
-#      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline.
+#      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline,
+#      rows written during the scan.
 #
 # Usage: Tests/sanitizers.sh [address|thread]...   (default: both). Fails if any test fails or a
 # sanitizer reports anything (a report makes the process, or the child process a test runs, fail).
@@ -43,7 +44,7 @@ for kind in "${kinds[@]}"; do
         ;;
     thread)
         echo "== ThreadSanitizer: the parallel code"
-        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests|RowPipelineTests'
+        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests'
         ;;
     *)
         echo "usage: $0 [address|thread]..." >&2

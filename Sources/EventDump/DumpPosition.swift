@@ -23,6 +23,16 @@ public struct DumpPosition: Comparable, Hashable, Sendable {
 public protocol EventVisitor: AnyObject {
     /// `bytes` are the event's bytes (valid only during the call); `event`'s slots point into them.
     func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition)
+    /// The scan's units of work — NDJSON chunks and whole `.json` files — are numbered 0, 1, 2, …
+    /// in dump order. A visitor hears when its thread begins and ends each one (every unit
+    /// handed out is ended, even one the scan then skips), so it can group what it does by unit.
+    func beginTask(_ number: Int)
+    func endTask(_ number: Int)
+}
+
+extension EventVisitor {
+    public func beginTask(_ number: Int) {}
+    public func endTask(_ number: Int) {}
 }
 
 /// Limits of SPEC §2: an event (a line, or an array element) over 64 MiB is malformed.

@@ -32,7 +32,7 @@ public enum DumpScanner {
                                              options: ScanOptions) throws -> ScanReport {
         precondition(!visitors.isEmpty && visitors.count == stores.count)
         let errors = ScanErrors(skipInvalid: options.skipInvalid)
-        let queue = WorkQueue<ScanTask>(capacity: visitors.count * 2)
+        let queue = WorkQueue<(number: Int, task: ScanTask)>(capacity: visitors.count * 2)
         // Enough buffers for the queue, one per scanning thread and the one being filled.
         let pool = ChunkBuffers(size: 2 * options.chunkSize, limit: visitors.count * 3 + 2)
         let counts = EventCounts()
@@ -42,7 +42,8 @@ public enum DumpScanner {
             let thread = Thread {
                 var lines = LineScanner(visitor: visitor, store: store, errors: errors)
                 var arrayEvents = 0
-                while let task = queue.pop() {
+                while let (number, task) = queue.pop() {
+                    visitor.beginTask(number)
                     switch task {
                     case .lines(let chunk):
                         lines.scan(chunk)
@@ -53,6 +54,7 @@ public enum DumpScanner {
                         arrayEvents += reader.events
                         options.progress?.add(bytes: reader.bytesRead)
                     }
+                    visitor.endTask(number)
                 }
                 counts.add(lines.events + arrayEvents)
                 group.leave()
@@ -60,11 +62,16 @@ public enum DumpScanner {
             thread.stackSize = 8 << 20
             thread.start()
         }
+        var tasks = 0
+        func push(_ task: ScanTask) {
+            queue.push((tasks, task))
+            tasks += 1
+        }
         for (i, file) in files.enumerated() {
             let index = Int32(i)
             if errors.currentCutoff() < DumpPosition(file: index, offset: 0) { break }
             if file.isJSONArray {
-                queue.push(.jsonArray(file: index))
+                push(.jsonArray(file: index))
                 continue
             }
             do {
@@ -72,10 +79,10 @@ public enum DumpScanner {
                 if let progress = options.progress {
                     try chunker.run { task in
                         if case .lines(let chunk) = task { progress.add(bytes: Int64(chunk.count)) }
-                        queue.push(task)
+                        push(task)
                     }
                 } else {
-                    try chunker.run(push: queue.push)
+                    try chunker.run(push: push)
                 }
             } catch let error as DumpError {
                 errors.recordFatal(error, at: DumpPosition(file: index, offset: 0))

@@ -34,15 +34,9 @@ public struct FieldSlot: Sendable {
 /// One parsed event: a slot per `EventKey` into the event's bytes, plus the values every stage
 /// needs decoded. Reused from event to event by one parser; it does not own the bytes.
 public struct Event: Sendable {
-    public var slots: (
-        FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot,
-        FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot,
-        FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot, FieldSlot
-    ) = (
-        .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent,
-        .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent,
-        .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent, .absent
-    )
+    /// Indexed by `EventKey.rawValue`; inline, so an event is one flat value that is read in
+    /// place (no copy per lookup) and reused without allocating.
+    public var slots = InlineArray<30, FieldSlot>(repeating: .absent)
     /// The parsed `timestamp` (always present on a well-formed event).
     public var timestamp = Timestamp(millis: 0)
     /// `dim5` as an integer, when it is one (an integer, or a string of decimal digits that fits).
@@ -50,9 +44,9 @@ public struct Event: Sendable {
 
     public init() {}
 
-    public subscript(key: EventKey) -> FieldSlot {
-        get { withUnsafeBytes(of: slots) { $0.load(fromByteOffset: key.rawValue * MemoryLayout<FieldSlot>.stride, as: FieldSlot.self) } }
-        set { withUnsafeMutableBytes(of: &slots) { $0.storeBytes(of: newValue, toByteOffset: key.rawValue * MemoryLayout<FieldSlot>.stride, as: FieldSlot.self) } }
+    @inlinable public subscript(key: EventKey) -> FieldSlot {
+        get { slots.span[key.rawValue] }
+        set { slots[key.rawValue] = newValue }
     }
 
     public mutating func reset() {

@@ -81,7 +81,8 @@ public enum FuzzTargets {
             RowRenderer(workflowID: "0b7e3f5a-8c2d-4e1f-b6a9-5d4c3b2a1f00", stepNames: [1: "Step one"], zone: zone)
                 .render(event, bytes: bytes, into: cells)
             for cell in cells.cells where cell.kind != .empty {
-                check(cell.start >= 0 && cell.start + cell.length <= cells.text.count, "cell out of the row's text")
+                check(cell.start >= 0 && cell.start + cell.length <= (cell.inEvent ? bytes.count : cells.text.count),
+                      "cell out of the row's text or event")
                 let text = cells.bytes(cell)
                 check(isValidUTF8(text), "a rendered cell is not valid UTF-8")
             }

@@ -6,7 +6,7 @@ import Timestamps
 public final class Selection {
     public let collectors: [SelectionCollector]
     private let query: CompiledQuery
-    private let limit: Int?
+    public let limit: Int?
     /// Each collector's answer rows, sorted, once `finish` has run.
     private var rowsByCollector: [[Candidate]] = []
 
@@ -17,6 +17,11 @@ public final class Selection {
         self.limit = query.limit
         collectors = stores.map { SelectionCollector(query: compiled, store: $0) }
     }
+
+    /// Whether every step row a collector keeps is an answer row: no earlier step constrains the
+    /// path and the target is the step itself. The answer is then those rows in timestamp order,
+    /// so when they arrive in that order they can be written as the scan finds them.
+    public var keepsOnlyAnswerRows: Bool { query.earlier.isEmpty && !query.triggeredGoals }
 
     /// Decides the answer rows once the scan is over; returns how many there are.
     @discardableResult

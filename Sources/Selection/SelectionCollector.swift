@@ -1,4 +1,7 @@
 import Bytes
+#if canImport(Glibc)
+import Glibc
+#endif
 import Events
 import EventDump
 import Timestamps
@@ -46,6 +49,8 @@ public final class SelectionCollector: EventVisitor {
     /// With `triggered_goal`: each step row's visitor id (-1 for none), aligned with `steps`.
     var stepVisitors: [Int32] = []
     var goals: [Candidate] = []
+    /// Step rows kept so far: a visit that raises it kept the event it was shown.
+    public var stepRowCount: Int { steps.count }
     /// Spool offsets of kept events from gzip files (`Candidate.spooled` indexes it).
     var spooled: [Int64] = []
     private let scratch = ByteBuffer(capacity: 4096)
@@ -176,6 +181,8 @@ public final class SelectionCollector: EventVisitor {
         guard slot.isPresent, slot.form == .plainString || slot.form == .escapedString else { return false }
         let value = decoded(slot, bytes)
         guard value.count == uuid.count else { return false }
+        // Dumps write UUIDs in lower case, as the query holds them: one compare settles most.
+        if uuid.withUnsafeBytes({ memcmp(value.baseAddress!, $0.baseAddress!, uuid.count) }) == 0 { return true }
         for i in 0..<uuid.count {
             var c = value[i]
             if c >= 65 && c <= 90 { c |= 0x20 }

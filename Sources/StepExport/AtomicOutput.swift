@@ -23,7 +23,7 @@ public final class AtomicOutput {
         }
         fchmod(fd, 0o644)
         temporaryPath = temporary
-        sink = FileDescriptorSink(fd: fd, path: path)
+        sink = FileDescriptorSink(fd: fd, path: path, flushBehind: true)
     }
 
     deinit { if open { discard() } }

@@ -10,6 +10,9 @@ public struct ExportOptions: Sendable {
     /// Scanning threads, and threads rendering the rows afterwards; the output is the same bytes
     /// whatever the count.
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Write rows during the scan when the dump turns out to hold them in timestamp order
+    /// (`RowStream`); false always writes them after the scan. The same bytes either way.
+    public var streamRows = true
     /// Data rows per XLSX sheet (1,048,575, Excel's limit; lowered only by tests).
     public var sheetRowLimit = 1_048_575
     /// Where spool files go (events of gzip files kept for the writing stage).
@@ -53,4 +56,6 @@ public struct ExportResult: Sendable {
     public var firstSkipped: String?
     /// The file written, or nil for standard output.
     public var path: String?
+    /// Whether the rows were written during the scan (`ExportOptions.streamRows`), not after it.
+    public var writtenDuringScan = false
 }

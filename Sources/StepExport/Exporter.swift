@@ -22,17 +22,30 @@ public enum Exporter {
         return prepared.flatMap { prepared in
             let stores = options.makeStores()
             let selection = Selection(query: prepared.query, stores: stores)
+            let path = outputPath(prepared, output)
             let report: ScanReport
             let files: [DumpFile]
+            var streamed: StreamedOutput?
             do {
                 files = try dump.files()
-                report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
-                                              options: options.scanOptions)
+                // Rows that may go out during the scan need the output open before it (`RowStream`).
+                if options.streamRows && selection.keepsOnlyAnswerRows, let path,
+                   let opened = StreamedOutput(prepared, selection: selection, path: path, options: options) {
+                    streamed = opened
+                    report = try DumpScanner.scan(files: files, visitors: opened.visitors, stores: stores,
+                                                  options: options.scanOptions)
+                } else {
+                    report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
+                                                  options: options.scanOptions)
+                }
             } catch {
+                streamed?.discard()
                 return .failure(.dumpError(error as! DumpError))
             }
-            return write(prepared, selection: selection, files: files, stores: stores, renderThreads: options.threads,
-                         output: output, options: options).map { written in
+            let written = streamed?.finish()
+                ?? write(prepared, selection: selection, files: files, stores: stores, renderThreads: options.threads,
+                         path: path, options: options)
+            return written.map { written in
                 var result = written
                 result.skipped = report.skipped
                 result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
@@ -47,15 +60,25 @@ public enum Exporter {
     public static func write(_ prepared: PreparedExport, selection: Selection, files: [DumpFile], stores: [EventStore],
                              renderThreads: Int, output: OutputTarget,
                              options: ExportOptions) -> Result<ExportResult, RequestError> {
+        write(prepared, selection: selection, files: files, stores: stores, renderThreads: renderThreads,
+              path: outputPath(prepared, output), options: options)
+    }
+
+    /// The file an export writes, or nil for standard output.
+    static func outputPath(_ prepared: PreparedExport, _ output: OutputTarget) -> String? {
+        switch output {
+        case .standardOutput: return nil
+        case .file(let p): return p
+        case .directory(let d): return (d.hasSuffix("/") ? d : d + "/") + prepared.fileName
+        }
+    }
+
+    private static func write(_ prepared: PreparedExport, selection: Selection, files: [DumpFile], stores: [EventStore],
+                              renderThreads: Int, path: String?,
+                              options: ExportOptions) -> Result<ExportResult, RequestError> {
         let rowCount = selection.finish()
         options.progress?.addRowsToWrite(rowCount)
         var atomic: AtomicOutput?
-        let path: String?
-        switch output {
-        case .standardOutput: path = nil
-        case .file(let p): path = p
-        case .directory(let d): path = (d.hasSuffix("/") ? d : d + "/") + prepared.fileName
-        }
         do {
             let sink: OutputSink
             if let path {
@@ -65,10 +88,8 @@ public enum Exporter {
                 sink = FileDescriptorSink(fd: 1, path: "standard output")
             }
             let table = try makeTable(prepared, sink: sink, temporaryDirectory: atomic?.directory, options: options)
-            let renderer = RowRenderer(workflowID: prepared.workflow.id, stepNames: prepared.workflow.steps ?? [:],
-                                       zone: prepared.request.timeZone.flatMap { ZoneOffsets(identifier: $0) })
             // One thread renders alone; more share the rendering with the writing thread waiting on them.
-            let pipeline = RowPipeline(files: files, stores: stores, renderer: renderer,
+            let pipeline = RowPipeline(files: files, stores: stores, renderer: makeRenderer(prepared),
                                        workers: renderThreads > 1 ? renderThreads : 0, makeEncoder: table.makeEncoder)
             try pipeline.run(selection) { bytes, rows in
                 try table.write(encoded: bytes, rows: rows)
@@ -79,20 +100,28 @@ public enum Exporter {
             result.rows = rowCount
             result.path = path
             return .success(result)
-        } catch let error as OutputError {
-            atomic?.discard()
-            return .failure(.detail(500, error.description))
-        } catch let error as DumpError {
-            atomic?.discard()
-            return .failure(.dumpError(error))
         } catch {
             atomic?.discard()
-            return .failure(.detail(500, "Cannot write \(path ?? "output"): \(error)"))
+            return .failure(failure(error, path: path))
         }
     }
 
-    private static func makeTable(_ prepared: PreparedExport, sink: OutputSink, temporaryDirectory: String?,
-                                  options: ExportOptions) throws -> TableOutput {
+    /// The answer for an error met while writing.
+    static func failure(_ error: Error, path: String?) -> RequestError {
+        switch error {
+        case let error as OutputError: return .detail(500, error.description)
+        case let error as DumpError: return .dumpError(error)
+        default: return .detail(500, "Cannot write \(path ?? "output"): \(error)")
+        }
+    }
+
+    static func makeRenderer(_ prepared: PreparedExport) -> RowRenderer {
+        RowRenderer(workflowID: prepared.workflow.id, stepNames: prepared.workflow.steps ?? [:],
+                    zone: prepared.request.timeZone.flatMap { ZoneOffsets(identifier: $0) })
+    }
+
+    static func makeTable(_ prepared: PreparedExport, sink: OutputSink, temporaryDirectory: String?,
+                          options: ExportOptions) throws -> TableOutput {
         switch prepared.request.format {
         case .csv:
             return try CSVTable(sink: sink, options: options.csv)

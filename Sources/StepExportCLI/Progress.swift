@@ -6,6 +6,10 @@ import StepExport
 ///     stepexport: 412.3 MB read (187.4 MB/s)
 ///     stepexport: 806.0 MB read, 120,000 of 310,512 rows written (95,210 rows/s)
 ///
+/// or, when rows are written during the scan (their number not yet known):
+///
+///     stepexport: 412.3 MB read, 120,000 rows written (95,210 rows/s)
+///
 /// Shown only when standard error is a terminal and `--quiet` is off (and not while the export
 /// itself goes to a terminal on standard output). It first appears after half a second, so a
 /// short run prints nothing but its summary; it is redrawn in place with `\r` four times a second
@@ -61,7 +65,7 @@ final class ProgressDisplay {
             line += " (" + megabytes(Int64(Double(bytes) / seconds(from: started, to: now))) + "/s)"
         } else {
             if writingSince == nil { writingSince = now }
-            line += ", \(grouped(rows.written)) of \(grouped(rows.total)) rows written"
+            line += ", \(grouped(rows.written))" + (rows.total.map { " of \(grouped($0))" } ?? "") + " rows written"
             let elapsed = seconds(from: writingSince!, to: now)
             if elapsed >= 0.5 { line += " (\(grouped(Int(Double(rows.written) / elapsed))) rows/s)" }
         }

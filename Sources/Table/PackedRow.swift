@@ -9,9 +9,7 @@ extension RowCells {
 
     /// Appends this row's packed form to `out`.
     public func pack(into out: ByteBuffer) {
-        var total = 0
-        for cell in cells { total += cell.length }
-        let d = UnsafeMutableRawPointer(out.reserve(RowCells.packedHeaderBytes + total))
+        let d = UnsafeMutableRawPointer(out.reserve(RowCells.packedHeaderBytes + byteCount))
         d.storeBytes(of: instant.millis, as: Int64.self)
         d.storeBytes(of: instant.subMillisecondNanos, toByteOffset: 8, as: Int32.self)
         d.storeBytes(of: Int32(offsetSeconds), toByteOffset: 12, as: Int32.self)
@@ -22,7 +20,7 @@ extension RowCells {
             o += 5
         }
         for cell in cells where cell.length > 0 {
-            (d + o).copyMemory(from: text.base + cell.start, byteCount: cell.length)
+            (d + o).copyMemory(from: base(cell), byteCount: cell.length)
             o += cell.length
         }
         out.commit(o)
@@ -30,7 +28,7 @@ extension RowCells {
 
     /// Replaces this row with the packed row at `p`; returns the packed row's size.
     public func unpack(from p: UnsafeRawPointer) -> Int {
-        text.removeAll()
+        reset()
         instant = Timestamp(millis: p.loadUnaligned(as: Int64.self),
                             subMillisecondNanos: p.loadUnaligned(fromByteOffset: 8, as: Int32.self))
         offsetSeconds = Int(p.loadUnaligned(fromByteOffset: 12, as: Int32.self))
@@ -40,7 +38,7 @@ extension RowCells {
             let length = Int(p.loadUnaligned(fromByteOffset: 17 + 5 * i, as: UInt32.self))
             let start = text.count
             text.append(UnsafeRawBufferPointer(start: p + o, count: length))
-            cells[i] = Cell(kind: kind, start: start, length: length)
+            set(Column(rawValue: i)!, kind: kind, from: start)
             o += length
         }
         return o

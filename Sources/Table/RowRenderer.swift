@@ -31,22 +31,27 @@ public final class RowRenderer {
         (.deviceScreenHeight, .deviceScreenHeight),
     ]
 
-    public func render(_ event: Event, bytes: UnsafeRawBufferPointer, into row: RowCells) {
+    /// Renders `event`, whose bytes are `bytes`, into `row`. Plain strings and numbers stay in
+    /// `bytes` (the row points at them), so the row is good only as long as they are.
+    public func render(_ event: borrowing Event, bytes: UnsafeRawBufferPointer, into row: RowCells) {
         row.reset()
+        row.eventBytes = bytes.baseAddress.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }
         let text = row.text
         for (column, key) in RowRenderer.textColumns {
             let slot = event[key]
-            guard slot.isPresent else { continue }
-            let start = text.count
-            EventText.appendString(slot, of: bytes, to: text)
-            if text.count > start { row.set(column, kind: .text, from: start) }
+            guard slot.isPresent && slot.length > 0 else { continue }
+            if slot.form == .escapedString {
+                let start = text.count
+                EventText.appendString(slot, of: bytes, to: text)
+                if text.count > start { row.set(column, kind: .text, from: start) }
+            } else {
+                row.set(column, kind: .text, eventStart: Int(slot.start), length: Int(slot.length))
+            }
         }
         for (column, key) in RowRenderer.numberColumns {
             let slot = event[key]
             guard slot.isPresent else { continue }
-            let start = text.count
-            text.append(UnsafeRawBufferPointer(rebasing: bytes[Int(slot.start)..<Int(slot.start + slot.length)]))
-            row.set(column, kind: .number, from: start)
+            row.set(column, kind: .number, eventStart: Int(slot.start), length: Int(slot.length))
         }
         renderTimestamp(event.timestamp, into: row)
         var start = text.count
@@ -78,26 +83,28 @@ public final class RowRenderer {
 
     /// `step_index` from `dim5` (digits of a string form without leading zeros) and `step_name`
     /// from `dim4`, else (absent or empty) the catalog's name for that step.
-    private func renderStep(_ event: Event, _ bytes: UnsafeRawBufferPointer, into row: RowCells) {
+    private func renderStep(_ event: borrowing Event, _ bytes: UnsafeRawBufferPointer, into row: RowCells) {
         let text = row.text
         let slot = event[.dim5]
-        if slot.isPresent {
+        if slot.form == .number {
+            row.set(.stepIndex, kind: .number, eventStart: Int(slot.start), length: Int(slot.length))
+        } else if slot.isPresent {
             let start = text.count
-            if slot.form == .number {
-                text.append(UnsafeRawBufferPointer(rebasing: bytes[Int(slot.start)..<Int(slot.start + slot.length)]))
-            } else {
-                EventText.appendString(slot, of: bytes, to: text)
-                var zeros = 0
-                while zeros < text.count - start - 1 && text.base[start + zeros] == UInt8(ascii: "0") { zeros += 1 }
-                if zeros > 0 {
-                    (text.base + start).update(from: text.base + start + zeros, count: text.count - start - zeros)
-                    text.truncate(to: text.count - zeros)
-                }
+            EventText.appendString(slot, of: bytes, to: text)
+            var zeros = 0
+            while zeros < text.count - start - 1 && text.base[start + zeros] == UInt8(ascii: "0") { zeros += 1 }
+            if zeros > 0 {
+                (text.base + start).update(from: text.base + start + zeros, count: text.count - start - zeros)
+                text.truncate(to: text.count - zeros)
             }
             row.set(.stepIndex, kind: .number, from: start)
         }
         let start = text.count
         let name = event[.dim4]
+        if name.form == .plainString && name.length > 0 {
+            row.set(.stepName, kind: .text, eventStart: Int(name.start), length: Int(name.length))
+            return
+        }
         if name.isPresent && name.length > 0 {
             EventText.appendString(name, of: bytes, to: text)
         } else if let step = event.stepIndex, let catalogName = stepNames[step] {

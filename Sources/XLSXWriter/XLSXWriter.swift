@@ -253,10 +253,10 @@ public final class XLSXWriter {
         let buffer = s.entry.buffer
         // Room for the row: a cell's text is at most `maxCellBytes` once cut, whatever came in.
         var textBound = 0
-        if row.text.count > XMLText.maxCellBytes {
+        if row.byteCount > XMLText.maxCellBytes {
             for c in 0..<Column.count { textBound += min(row.cells[c].length, XMLText.maxCellBytes) }
         } else {
-            textBound = row.text.count
+            textBound = row.byteCount
         }
         let d = buffer.reserve(XLSXWriter.rowOverhead + textBound * XMLText.maxExpansion)
         var o = 0
@@ -294,11 +294,10 @@ public final class XLSXWriter {
             d[o] = 0x22 // "
             o += 1
         }
-        let text = row.text.base
         for column in 0..<Column.count {
             let cell = row.cells[column]
             if cell.length == 0 && cell.kind != .timestamp { continue }
-            let src = UnsafePointer(text + cell.start)
+            let src = row.base(cell)
             var n = cell.length
             switch cell.kind {
             case .empty:

@@ -21,15 +21,22 @@ final class GoldenXLSXTests: XCTestCase {
             options.csv = .init()
             options.csv.formulaGuard = false
 
+            /// Exports in `format`, rows written during the scan where they can be and after it:
+            /// the same bytes both ways.
             func run(_ format: String, _ name: String) throws -> URL {
                 payload["format"] = format
                 let out = dir.appendingPathComponent(name)
-                let result = Exporter.run(
-                    organizationID: c.spec["org"] as! String, workflowID: c.spec["workflow"] as! String,
-                    stepIndex: c.spec["step"] as! String,
-                    payload: Array(try JSONSerialization.data(withJSONObject: payload)),
-                    dump: dump, output: .file(out.path), options: options)
-                if case .failure(let e) = result { XCTFail("\(c.name) as \(format): \(e)") }
+                for streamRows in [false, true] {
+                    options.streamRows = streamRows
+                    let result = Exporter.run(
+                        organizationID: c.spec["org"] as! String, workflowID: c.spec["workflow"] as! String,
+                        stepIndex: c.spec["step"] as! String,
+                        payload: Array(try JSONSerialization.data(withJSONObject: payload)),
+                        dump: dump, output: .file(streamRows ? out.path : out.path + ".after"), options: options)
+                    if case .failure(let e) = result { XCTFail("\(c.name) as \(format): \(e)") }
+                }
+                XCTAssertEqual(try Data(contentsOf: out), try Data(contentsOf: URL(fileURLWithPath: out.path + ".after")),
+                               "\(c.name) as \(format): rows written during and after the scan differ")
                 return out
             }
             let csv = try CSVReader(path: run("csv", "out.csv").path).records()

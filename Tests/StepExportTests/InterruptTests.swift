@@ -8,16 +8,18 @@ enum LargeDump {
     static let workflow = "0b7e3f5a-8c2d-4e1f-b6a9-5d4c3b2a1f00"
     static let interval = #""interval":{"start":"2022-11-03T00:00:00Z","end":"2022-11-04T00:00:00Z"}"#
 
-    static func write(events count: Int, to root: URL) throws {
+    /// `inTimeOrder: false` spreads the timestamps over the day out of order, so that rows can
+    /// only be written after the scan.
+    static func write(events count: Int, to root: URL, inTimeOrder: Bool = true) throws {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("events"), withIntermediateDirectories: true)
         let catalog = #"[{"id":"\#(workflow)","org_id":"\#(org)","type":"chat","steps":[{"index":0,"name":"Source"},{"index":1,"name":"Opened"}]}]"#
         try Data(catalog.utf8).write(to: root.appendingPathComponent("workflows.json"))
         let url = root.appendingPathComponent("events/a.ndjson")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         var batch = ""
         for i in 0..<count {
-            let ms = i % 86_400_000
+            let ms = (inTimeOrder ? i : i &* 7_919) % 86_400_000
             let time = String(format: "2022-11-03T%02d:%02d:%02d.%03dZ", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
             batch += #"{"id":"e\#(i)","timestamp":"\#(time)","organization_id":"\#(org)","category":"workflowReportingEvent","label":"\#(workflow)","action":"open","dim5":1,"visitor_id":"v\#(i % 5000)"}"#
             batch += "\n"
@@ -47,8 +49,8 @@ final class BackgroundProcess {
         self.folder = folder
         process.executableURL = TestPaths.executable
         process.arguments = arguments
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("stdout").path, contents: nil)
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("stderr").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("stdout").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("stderr").path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: folder.appendingPathComponent("stdout"))
         process.standardError = try FileHandle(forWritingTo: folder.appendingPathComponent("stderr"))
         let stdin = Pipe()
@@ -111,11 +113,14 @@ final class InterruptTests: XCTestCase {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let target = out.appendingPathComponent("result." + format)
         if let previous { try Data(previous.utf8).write(to: target) }
-        let body = Data(#"{"filters":[],\#(LargeDump.interval),"format":"\#(format)"}"#.utf8)
+        // While scanning: a triggered-goal request, whose rows can only be written after the scan
+        // (rows that may be written during it would put the temporary file there from the start).
+        let goals = whileWriting ? "" : #","target":"triggered_goal""#
+        let body = Data(#"{"filters":[],\#(LargeDump.interval),"format":"\#(format)"\#(goals)}"#.utf8)
         let run = try BackgroundProcess(LargeDump.exportArguments(dump: InterruptTests.dump, output: target.path),
                                         input: body, folder: folder)
         if whileWriting {
-            // The temporary output appears once the scan is over and rows are being written.
+            // The temporary output appears once rows are being written (here, during the scan).
             let writing = run.wait(until: { self.contents(out).contains(where: self.isPartial) })
             XCTAssertTrue(writing, "the export ended before its temporary file was seen: \(run.stderr)", file: file, line: line)
         } else {

@@ -4,25 +4,30 @@ import XCTest
 /// SPEC §8: long runs on a terminal show progress on standard error; none when standard error is
 /// not a terminal, or with `--quiet`.
 final class ProgressTests: XCTestCase {
+    /// A dump in time order (rows are written during the scan) and one out of order (after it).
     nonisolated(unsafe) private static var dump: URL!
+    nonisolated(unsafe) private static var unorderedDump: URL!
 
     override class func setUp() {
         super.setUp()
-        dump = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-progress-\(UUID().uuidString)")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-progress-\(UUID().uuidString)")
+        dump = base.appendingPathComponent("ordered")
+        unorderedDump = base.appendingPathComponent("unordered")
         try! LargeDump.write(events: 150_000, to: dump)
+        try! LargeDump.write(events: 150_000, to: unorderedDump, inTimeOrder: false)
     }
 
     override class func tearDown() {
-        try? FileManager.default.removeItem(at: dump)
+        try? FileManager.default.removeItem(at: dump.deletingLastPathComponent())
         super.tearDown()
     }
 
     /// `export` arguments writing into a new folder; the payload keeps 60,000 rows.
-    private func arguments(_ extra: [String] = []) throws -> [String] {
+    private func arguments(_ extra: [String] = [], dump: URL = ProgressTests.dump) throws -> [String] {
         let folder = try TestPaths.temporaryDirectory(self)
         let payload = folder.appendingPathComponent("payload.json")
         try Data(#"{"filters":[],\#(LargeDump.interval),"limit":60000}"#.utf8).write(to: payload)
-        return ["export", "--dump", ProgressTests.dump.path, "--org", LargeDump.org, "--workflow", LargeDump.workflow,
+        return ["export", "--dump", dump.path, "--org", LargeDump.org, "--workflow", LargeDump.workflow,
                 "--step", "1", "--payload", payload.path, "--output", folder.appendingPathComponent("out.csv").path] + extra
     }
 
@@ -36,13 +41,28 @@ final class ProgressTests: XCTestCase {
         return (r.status, String(decoding: r.stdout, as: UTF8.self))
     }
 
+    /// Rows written after the scan: first the scan's progress, then the rows out of their total.
     func testATerminalSeesProgressThenTheSummary() throws {
-        let (status, screen) = try onTerminal(try arguments())
+        let (status, screen) = try onTerminal(try arguments(dump: ProgressTests.unorderedDump))
         XCTAssertEqual(status, 0, screen)
         XCTAssertTrue(screen.hasPrefix("\rstepexport: "), screen.debugDescription.prefix(300).description)
         XCTAssertTrue(screen.contains(" MB read ("), "the scan's progress")
         XCTAssertTrue(screen.contains(" of 60,000 rows written"), "the writer's progress")
-        // The last progress line is erased before the summary, which ends the output.
+        try checkSummaryEnds(screen)
+    }
+
+    /// Rows written during the scan: their count goes up with the bytes read, with no total.
+    func testRowsWrittenDuringTheScanShowWithoutATotal() throws {
+        let (status, screen) = try onTerminal(try arguments())
+        XCTAssertEqual(status, 0, screen)
+        XCTAssertNotNil(screen.range(of: #"MB read, [0-9,]+ rows written"#, options: .regularExpression),
+                        screen.debugDescription.prefix(300).description)
+        XCTAssertFalse(screen.contains(" of 60,000 rows"), "a total before the scan is over")
+        try checkSummaryEnds(screen)
+    }
+
+    /// The last progress line is erased before the summary, which ends the output.
+    private func checkSummaryEnds(_ screen: String) throws {
         let summary = try XCTUnwrap(screen.range(of: "\r\u{1B}[Kstepexport: 60000 rows, "), screen.debugDescription.suffix(300).description)
         // (The terminal turns the summary's newline into CR LF.)
         let rest = Array(screen[summary.upperBound...].utf8)

@@ -1,0 +1,193 @@
+import Bytes
+import EventDump
+import Events
+import Foundation
+import Selection
+import Table
+import Timestamps
+
+/// Writes the answer rows while the dump is being scanned, when that gives the same file as
+/// writing them afterwards. Each scanning thread renders the rows it keeps into a segment, one
+/// segment per unit of scan work (`EventVisitor.beginTask`), and segments are taken in unit
+/// order, which is dump order. Rows then pass through a reorder buffer (`RowReorder`) that emits
+/// them in timestamp order, ties by dump position: the answer's order (SPEC §4). Event dumps
+/// are nearly in time order (partitioned by time, a few events arriving late), which a small
+/// buffer absorbs. A row that arrives after a later one has been written, or a segment too big
+/// to hold, abandons the stream, and the export then writes the answer from the kept rows after
+/// the scan as usual. Either way the file has the same bytes.
+///
+/// Only for selections whose kept rows are all answer rows (`Selection.keepsOnlyAnswerRows`):
+/// a path constraint or the triggered-goal target needs the whole dump before any row is
+/// known to be in.
+///
+/// Memory is bounded: a thread starting unit `n` waits until unit `n - window` is taken, and
+/// the reorder buffer holds at most `RowReorder.maximumSegments` more, each segment under
+/// `maximumSegmentBytes`.
+final class RowStream: @unchecked Sendable {
+    /// The rows one scanning thread kept from one unit of work.
+    final class Segment {
+        let bytes = ByteBuffer(capacity: 1 << 20)
+        /// Each kept row's timestamp, in dump order.
+        private(set) var keys: [Timestamp] = []
+        /// Where each rendered row's bytes end in `bytes`: for every kept row, or none when the
+        /// segment was begun with the limit already met.
+        private(set) var rowEnds: [Int] = []
+        /// More bytes than a segment may hold: rows are no longer rendered and the stream gives up.
+        private(set) var overflowed = false
+        private(set) var rendering = true
+
+        init() {
+            keys.reserveCapacity(4096)
+            rowEnds.reserveCapacity(4096)
+        }
+
+        func reset(rendering: Bool) {
+            bytes.removeAll()
+            keys.removeAll(keepingCapacity: true)
+            rowEnds.removeAll(keepingCapacity: true)
+            overflowed = false
+            self.rendering = rendering
+        }
+
+        /// Notes a kept row, `eventBytes` long; returns whether to render it. An event too big
+        /// to render into a segment is not rendered at all (the stream gives up).
+        func keep(_ t: Timestamp, eventBytes: Int) -> Bool {
+            keys.append(t)
+            if eventBytes > RowStream.maximumSegmentBytes / 4 {
+                overflowed = true
+                rendering = false
+            }
+            return rendering
+        }
+
+        /// Marks the end of the row just rendered into `bytes`.
+        func endRow() {
+            rowEnds.append(bytes.count)
+            if bytes.count > RowStream.maximumSegmentBytes {
+                overflowed = true
+                rendering = false
+            }
+        }
+
+        /// Row `r`'s bytes, as offsets into `bytes`.
+        func range(of r: Int) -> Range<Int> { (r == 0 ? 0 : rowEnds[r - 1])..<rowEnds[r] }
+    }
+
+    /// 16 MiB: a 2 MiB chunk of events renders to far less; a huge `.json` file (one unit) may not.
+    static let maximumSegmentBytes = 16 << 20
+
+    private let window: Int
+    private let condition = NSCondition()
+    /// Handed-in segments waiting for the ones before them, by unit number.
+    private var ready: [Int: Segment] = [:]
+    private var free: [Segment] = []
+    /// The unit whose segment is taken next.
+    private var next = 0
+    /// Whether a thread is taking segments (the others only leave theirs in `ready`).
+    private var taking = false
+    private var abandoned = false
+    private var limitMet = false
+    /// Only the taking thread (or, after the scan, the caller of `finish`) uses it.
+    private let reorder: RowReorder
+
+    init(table: TableOutput, limit: Int?, threads: Int, progress: ExportProgress?) {
+        reorder = RowReorder(table: table, limit: limit, progress: progress)
+        window = 2 * threads + 2
+    }
+
+    var rowsWritten: Int { reorder.rowsWritten }
+
+    /// A segment for unit `number`, once at most `window` units before it are still untaken;
+    /// nil once the stream is abandoned.
+    func segment(for number: Int) -> Segment? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !abandoned && number >= next + window { condition.wait() }
+        if abandoned { return nil }
+        let segment = free.popLast() ?? Segment()
+        segment.reset(rendering: !limitMet)
+        return segment
+    }
+
+    /// Hands in unit `number`'s segment. The thread that hands in the next one to take takes
+    /// it, and every segment after it that is ready; the others return at once.
+    func deliver(_ segment: Segment, for number: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        // Once abandoned, segments are dropped (their memory freed for the writing after the scan).
+        if abandoned { return }
+        ready[number] = segment
+        guard !taking else { return }
+        taking = true
+        defer { taking = false }
+        while let segment = ready.removeValue(forKey: next) {
+            condition.unlock()
+            let taken = reorder.take(segment)
+            let released = reorder.releasedSegments()
+            condition.lock()
+            guard taken else {
+                abandon()
+                return
+            }
+            free.append(contentsOf: released)
+            limitMet = reorder.limitMet
+            next += 1
+            condition.broadcast()
+        }
+    }
+
+    /// Gives up (under the lock): waiting threads go on, and later segments are dropped.
+    private func abandon() {
+        abandoned = true
+        free.removeAll()
+        ready.removeAll()
+        reorder.abandon()
+        condition.broadcast()
+    }
+
+    /// After the scan: writes what the reorder buffer holds and says whether the stream wrote
+    /// the whole answer (false: abandoned). Throws the output's write error, if there was one.
+    func finish() throws -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if !abandoned && !reorder.drain() { abandon() }
+        if let error = reorder.writeError { throw error }
+        return !abandoned
+    }
+}
+
+/// A scanning thread's visitor while rows are streamed: its `SelectionCollector` decides, and
+/// each row the collector keeps is rendered and encoded into the current unit's segment.
+final class StreamingCollector: EventVisitor {
+    private let collector: SelectionCollector
+    private let stream: RowStream
+    private let renderer: RowRenderer
+    private let encoder: RowEncoding
+    private let cells = RowCells()
+    private var segment: RowStream.Segment?
+
+    init(collector: SelectionCollector, stream: RowStream, renderer: RowRenderer, encoder: RowEncoding) {
+        self.collector = collector
+        self.stream = stream
+        self.renderer = renderer
+        self.encoder = encoder
+    }
+
+    func beginTask(_ number: Int) { segment = stream.segment(for: number) }
+
+    func endTask(_ number: Int) {
+        if let segment { stream.deliver(segment, for: number) }
+        segment = nil
+    }
+
+    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+        let kept = collector.stepRowCount
+        collector.visit(&event, bytes: bytes, position: position)
+        guard collector.stepRowCount != kept, let segment, segment.keep(event.timestamp, eventBytes: bytes.count) else {
+            return
+        }
+        renderer.render(event, bytes: bytes, into: cells)
+        encoder.encode(cells, into: segment.bytes)
+        segment.endRow()
+    }
+}

@@ -1,0 +1,254 @@
+import Bytes
+import DumpGenerator
+import Foundation
+@testable import StepExport
+import StepRequest
+import Table
+import Timestamps
+import XCTest
+
+/// Rows written during the scan (`RowStream`, `RowReorder`): in the answer's order whenever the
+/// stream goes through, the same bytes as rows written after the scan, and a fall back to that
+/// when the dump is too far out of order.
+final class RowStreamTests: XCTestCase {
+    // MARK: - The reorder buffer alone
+
+    /// Keeps what the reorder buffer writes.
+    private final class RecordingTable: TableOutput {
+        var bytes: [UInt8] = []
+        var rows = 0
+        func makeEncoder() -> RowEncoding { NoEncoding() }
+        func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws {
+            self.bytes += bytes
+            self.rows += rows
+        }
+        func finish() throws -> ExportResult { ExportResult() }
+    }
+
+    private struct NoEncoding: RowEncoding {
+        func encode(_ row: RowCells, into out: ByteBuffer) {}
+    }
+
+    /// Runs rows (their keys in dump order, cut into segments of the given sizes) through a
+    /// reorder buffer; each row's bytes are its dump index as a line. Returns the indexes
+    /// written, or nil when the buffer gave up.
+    private func reorder(_ keys: [Int64], segments sizes: [Int], limit: Int? = nil) -> [Int]? {
+        let table = RecordingTable()
+        let reorder = RowReorder(table: table, limit: limit, progress: nil)
+        var next = 0
+        for size in sizes {
+            let segment = RowStream.Segment()
+            segment.reset(rendering: !reorder.limitMet)
+            for i in next..<(next + size) where segment.keep(Timestamp(millis: keys[i]), eventBytes: 1) {
+                segment.bytes.append("\(i)\n")
+                segment.endRow()
+            }
+            next += size
+            guard reorder.take(segment) else { return nil }
+        }
+        guard reorder.drain() else { return nil }
+        let lines = String(decoding: table.bytes, as: UTF8.self).split(separator: "\n").map { Int($0)! }
+        XCTAssertEqual(table.rows, lines.count)
+        XCTAssertEqual(reorder.rowsWritten, lines.count)
+        return lines
+    }
+
+    /// The answer's order: by key, ties by dump order.
+    private func sortedIndexes(_ keys: [Int64]) -> [Int] {
+        keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+    }
+
+    /// Random rows, most in order, some late (by up to `lateness` rows' worth of time), many
+    /// equal keys; random segment sizes, empty ones included.
+    private func randomCase(_ g: inout SeededRandom, lateness: Int) -> (keys: [Int64], sizes: [Int]) {
+        let count = g.int(0...400)
+        var keys: [Int64] = []
+        for i in 0..<count {
+            let base = Int64(i / 3) * 10 // three rows per time step: ties
+            keys.append(g.chance(0.1) ? base - Int64(g.int(0...lateness)) * 10 / 3 : base)
+        }
+        var sizes: [Int] = []
+        var left = count
+        while left > 0 || g.chance(0.2) {
+            let size = min(left, g.int(0...40))
+            sizes.append(size)
+            left -= size
+        }
+        return (keys, sizes)
+    }
+
+    func testWrittenRowsAreInTheAnswersOrderOrTheBufferGivesUp() {
+        var g = SeededRandom(seed: 41)
+        var wentThrough = 0, gaveUp = 0
+        for round in 0..<2_000 {
+            let (keys, sizes) = randomCase(&g, lateness: round % 2 == 0 ? 6 : 200)
+            let limit: Int? = round % 5 == 0 ? g.int(0...50) : nil
+            guard let written = reorder(keys, segments: sizes, limit: limit) else {
+                gaveUp += 1
+                continue
+            }
+            wentThrough += 1
+            let answer = sortedIndexes(keys)
+            XCTAssertEqual(written, Array(answer.prefix(limit ?? answer.count)), "round \(round)")
+        }
+        // Both outcomes must have happened for the test to say anything.
+        XCTAssertGreaterThan(wentThrough, 500)
+        XCTAssertGreaterThan(gaveUp, 100)
+    }
+
+    /// After taking segment s the buffer has written nothing above the largest key of segments
+    /// up to s − maximumSegments: a row no smaller than that never makes it give up.
+    func testRowsLateByFewerSegmentsThanItHoldsNeverMakeItGiveUp() {
+        var g = SeededRandom(seed: 7)
+        let held = RowReorder.maximumSegments
+        for round in 0..<1_000 {
+            let sizes = (0..<g.int(1...30)).map { _ in g.int(0...20) }
+            var keys: [Int64] = []
+            var maxima: [Int64] = [] // the largest key of each segment so far
+            for size in sizes {
+                // The smallest key allowed: the largest of every segment `held + 1` or more back.
+                let floor = maxima.dropLast(held).max() ?? 0
+                var largest = floor
+                for _ in 0..<size {
+                    let key = floor + Int64(g.int(0...50))
+                    keys.append(key)
+                    largest = max(largest, key)
+                }
+                maxima.append(largest)
+            }
+            let written = reorder(keys, segments: sizes)
+            XCTAssertEqual(written, sortedIndexes(keys), "round \(round)")
+        }
+    }
+
+    func testARowBeforeOneAlreadyWrittenMakesItGiveUp() {
+        // Six segments of one row each, then a row earlier than all of them.
+        let keys: [Int64] = [10, 20, 30, 40, 50, 60, 5]
+        XCTAssertNil(reorder(keys, segments: [1, 1, 1, 1, 1, 1, 1]))
+        // The same row one segment sooner is still within reach.
+        XCTAssertEqual(reorder([10, 20, 30, 40, 5], segments: [1, 1, 1, 1, 1]), [4, 0, 1, 2, 3])
+    }
+
+    // MARK: - Whole exports
+
+    /// A generated dump in many small files (so many units of scan work), nearly in time order
+    /// as real dumps are: about 1 % of events arrive late.
+    private static let dump: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-stream-\(getpid())")
+        var options = DumpGenerator.Options(events: 6_000, seed: 11)
+        options.eventsPerFile = 150
+        _ = try! DumpGenerator.generate(options, to: dir.path, replace: true)
+        return dir
+    }()
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: dump)
+        super.tearDown()
+    }
+
+    private struct Request {
+        let org, workflow, step: String
+        var payload: [String: Any]
+    }
+
+    private func request(_ name: String) throws -> Request {
+        let index = try String(contentsOf: Self.dump.appendingPathComponent("requests/index.tsv"), encoding: .utf8)
+        let lines = index.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let header = lines[0]
+        let row = try XCTUnwrap(lines.first { $0.first == name })
+        func field(_ f: String) -> String { row[header.firstIndex(of: f)!] }
+        let payload = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: Self.dump.appendingPathComponent("requests/" + field("payload")))) as! [String: Any]
+        return Request(org: field("organization_id"), workflow: field("workflow_id"), step: field("step_index"),
+                       payload: payload)
+    }
+
+    private func export(_ r: Request, dump: URL, streamRows: Bool, threads: Int = 2,
+                        to out: URL) throws -> Result<ExportResult, RequestError> {
+        var options = ExportOptions()
+        options.threads = threads
+        options.streamRows = streamRows
+        return Exporter.run(organizationID: r.org, workflowID: r.workflow, stepIndex: r.step,
+                            payload: Array(try JSONSerialization.data(withJSONObject: r.payload)),
+                            dump: Dump(root: dump.path), output: .file(out.path), options: options)
+    }
+
+    /// Exports `r` both ways; checks the files are equal; returns whether the stream went through.
+    private func bothWays(_ r: Request, dump: URL, label: String) throws -> (streamed: Bool, rows: Int) {
+        let dir = try TestPaths.temporaryDirectory(self)
+        let during = dir.appendingPathComponent("during"), after = dir.appendingPathComponent("after")
+        let streamed = try export(r, dump: dump, streamRows: true, to: during).get()
+        let written = try export(r, dump: dump, streamRows: false, to: after).get()
+        XCTAssertFalse(written.writtenDuringScan, label)
+        XCTAssertEqual(streamed.rows, written.rows, label)
+        XCTAssertEqual(try Data(contentsOf: during), try Data(contentsOf: after), label)
+        return (streamed.writtenDuringScan, streamed.rows)
+    }
+
+    func testANearlySortedDumpIsWrittenDuringTheScan() throws {
+        for name in ["write-heavy", "write-heavy-xlsx"] {
+            let (streamed, rows) = try bothWays(try request(name), dump: Self.dump, label: name)
+            XCTAssertTrue(streamed, "\(name): rows were not written during the scan")
+            XCTAssertGreaterThan(rows, 1_000, name)
+        }
+    }
+
+    func testALimitStopsTheRowsButNotTheOrderCheck() throws {
+        var r = try request("write-heavy")
+        for limit in [1, 250] {
+            r.payload["limit"] = limit
+            let (streamed, rows) = try bothWays(r, dump: Self.dump, label: "limit \(limit)")
+            XCTAssertTrue(streamed, "limit \(limit)")
+            XCTAssertEqual(rows, limit)
+        }
+    }
+
+    /// A copy of the dump's first answer row's event, renamed, in a file after every other: far
+    /// out of order. The stream gives up, and the rows written after the scan put it first.
+    func testAnEventFarOutOfOrderFallsBackToWritingAfterTheScan() throws {
+        let r = try request("write-heavy")
+        let copy = try TestPaths.temporaryDirectory(self).appendingPathComponent("dump")
+        try FileManager.default.copyItem(at: Self.dump, to: copy)
+        let files = try Dump(root: copy.path).files()
+        let first = try String(contentsOfFile: try XCTUnwrap(files.first).absolutePath, encoding: .utf8)
+        let line = String(try XCTUnwrap(first.split(separator: "\n").first {
+            $0.contains("\"label\":\"\(r.workflow)\"") && $0.contains("\"dim5\":\(r.step),")
+        }))
+        let late = line.replacingOccurrences(of: "\"id\":\"", with: "\"id\":\"late-")
+        XCTAssertNotEqual(late, line)
+        let lastPath = try XCTUnwrap(files.last).absolutePath
+        let lastFile = URL(fileURLWithPath: lastPath).deletingLastPathComponent().appendingPathComponent("zz-late.ndjson")
+        try (late + "\n").write(to: lastFile, atomically: true, encoding: .utf8)
+
+        let (streamed, _) = try bothWays(r, dump: copy, label: "late event")
+        XCTAssertFalse(streamed, "an event far out of order went out during the scan")
+        let out = try TestPaths.temporaryDirectory(self).appendingPathComponent("out.csv")
+        _ = try export(r, dump: copy, streamRows: true, to: out).get()
+        let records = try String(contentsOf: out, encoding: .utf8).components(separatedBy: "\r\n")
+        let firstRows = records.dropFirst().prefix(3)
+        XCTAssertTrue(firstRows.contains { $0.hasPrefix("late-") }, "the late event is not among the first rows")
+    }
+
+    /// A malformed event after many streamed rows: the export fails as usual and leaves no file.
+    func testAMalformedEventLateInTheDumpLeavesNoFile() throws {
+        let copy = try TestPaths.temporaryDirectory(self).appendingPathComponent("dump")
+        try FileManager.default.copyItem(at: Self.dump, to: copy)
+        let last = try XCTUnwrap(try Dump(root: copy.path).files().last)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: last.absolutePath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"timestamp\": oops}\n".utf8))
+        try handle.close()
+        let out = try TestPaths.temporaryDirectory(self).appendingPathComponent("out.csv")
+        for threads in [1, 2] {
+            guard case .failure(let error) = try export(try request("write-heavy"), dump: copy, streamRows: true,
+                                                       threads: threads, to: out) else {
+                return XCTFail("\(threads) threads: a malformed event did not fail the export")
+            }
+            XCTAssertEqual(error.status, 500)
+            XCTAssertTrue(error.body.contains(last.relativePath), error.body)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a failed export left a file")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+            XCTAssertFalse(leftovers.contains { $0.contains(".partial-") }, "\(leftovers)")
+        }
+    }
+}
