@@ -33,9 +33,15 @@ final class ByteSource {
         fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoText()) }
         input = .allocate(capacity: inputCapacity)
-        inputCount = try readFile(into: input, capacity: inputCapacity)
-        isGzip = inputCount >= 2 && input[0] == 0x1F && input[1] == 0x8B
+        // Peek at the magic without moving the file offset: a plain file is then read straight
+        // into the caller's buffers, never through `input`.
+        var magic: (UInt8, UInt8) = (0, 0)
+        let peeked = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
+        // (Thrown once every property is set: `deinit` closes and frees.)
+        guard peeked >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoText()) }
+        isGzip = peeked == 2 && magic == (0x1F, 0x8B)
         if isGzip {
+            inputCount = try readFile(into: input, capacity: inputCapacity)
             try startMember()
             stream.next_in = input
             stream.avail_in = UInt32(inputCount)
@@ -80,14 +86,6 @@ final class ByteSource {
 
     private func readSome(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         if !isGzip {
-            if inputCount > 0 {
-                // The first block, read to look for the gzip magic.
-                let n = min(capacity, inputCount)
-                buffer.update(from: input, count: n)
-                input.update(from: input + n, count: inputCount - n)
-                inputCount -= n
-                return n
-            }
             if fileEOF { return 0 }
             return try readFile(into: buffer, capacity: capacity)
         }

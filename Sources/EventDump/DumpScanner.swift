@@ -32,9 +32,9 @@ public enum DumpScanner {
                                              options: ScanOptions) throws -> ScanReport {
         precondition(!visitors.isEmpty && visitors.count == stores.count)
         let errors = ScanErrors(skipInvalid: options.skipInvalid)
-        let queue = WorkQueue<(number: Int, task: ScanTask)>(capacity: visitors.count * 2)
+        let queue = WorkQueue<(number: Int, task: ScanTask)>(capacity: visitors.count)
         // Enough buffers for the queue, one per scanning thread and the one being filled.
-        let pool = ChunkBuffers(size: 2 * options.chunkSize, limit: visitors.count * 3 + 2)
+        let pool = ChunkBuffers(size: 2 * options.chunkSize, limit: visitors.count * 2 + 2)
         let counts = EventCounts()
         let group = DispatchGroup()
         for (visitor, store) in zip(visitors, stores) {

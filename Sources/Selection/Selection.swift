@@ -31,9 +31,8 @@ public final class Selection {
         if query.triggeredGoals {
             let first = firstStepOfEachVisitor(reached)
             rowsByCollector = collectors.map { collector in
-                var rows = collector.goals
-                collector.goals = []
-                collector.steps = []
+                var rows = collector.goals.takeAll()
+                collector.steps = CandidateList()
                 rows.removeAll { g in
                     guard let id = first.table.find(collector.visitors.bytes(g.aux)) else { return true }
                     return first.times[Int(id)] > g.timestamp
@@ -42,8 +41,7 @@ public final class Selection {
             }
         } else {
             rowsByCollector = collectors.map { collector in
-                var rows = collector.steps
-                collector.steps = []
+                var rows = collector.steps.takeAll()
                 if !reached.isEmpty { rows.removeAll { !passesPath($0, collector, reached) } }
                 return rows
             }
@@ -95,9 +93,9 @@ public final class Selection {
         let table = ByteStringTable(expectedCount: 1024)
         var times: [Timestamp] = []
         for collector in collectors {
-            for (i, s) in collector.steps.enumerated() {
+            collector.steps.forEach { i, s in
                 let visitor = collector.stepVisitors[i]
-                guard visitor >= 0, reached.isEmpty || passesPath(s, collector, reached) else { continue }
+                guard visitor >= 0, reached.isEmpty || passesPath(s, collector, reached) else { return }
                 let id = Int(table.intern(collector.visitors.bytes(visitor)))
                 if id == times.count { times.append(s.timestamp) } else { times[id] = min(times[id], s.timestamp) }
             }

@@ -45,10 +45,10 @@ public final class SelectionCollector: EventVisitor {
     let flows = ByteStringTable(expectedCount: 1024)
     var flowReached: [[Bool]]
     let visitors = ByteStringTable(expectedCount: 1024)
-    var steps: [Candidate] = []
+    var steps = CandidateList()
     /// With `triggered_goal`: each step row's visitor id (-1 for none), aligned with `steps`.
     var stepVisitors: [Int32] = []
-    var goals: [Candidate] = []
+    var goals = CandidateList()
     /// Step rows kept so far: a visit that raises it kept the event it was shown.
     public var stepRowCount: Int { steps.count }
     /// Spool offsets of kept events from gzip files (`Candidate.spooled` indexes it).

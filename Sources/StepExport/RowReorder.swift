@@ -8,7 +8,7 @@ import Timestamps
 /// table in one write. Order is by timestamp, then dump order (SPEC §4): between segments, the
 /// earlier one first; within one, the sort keeps the dump order of equal timestamps.
 final class RowReorder {
-    static let maximumSegments = 4
+    static let maximumSegments = 3
 
     /// A held segment and which of its rows are still to write, in timestamp order.
     private final class Held {

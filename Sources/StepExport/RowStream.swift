@@ -92,7 +92,7 @@ final class RowStream: @unchecked Sendable {
 
     init(table: TableOutput, limit: Int?, threads: Int, progress: ExportProgress?) {
         reorder = RowReorder(table: table, limit: limit, progress: progress)
-        window = 2 * threads + 2
+        window = threads + 2
     }
 
     var rowsWritten: Int { reorder.rowsWritten }

@@ -37,8 +37,13 @@ public final class RowCells {
     /// The bytes of the event the row was rendered from, for cells `inEvent`: valid only as long
     /// as those bytes are (the row is encoded or packed before the next event is read).
     public var eventBytes: UnsafePointer<UInt8>?
-    /// One cell per column, indexed by `Column.rawValue`.
-    public var cells = [Cell](repeating: Cell(kind: .empty, start: 0, length: 0), count: Column.count)
+    /// One cell per column, indexed by `Column.rawValue`. Owned memory rather than an array:
+    /// written 31 times a row, it should cost no uniqueness or exclusivity checks.
+    public let cells: UnsafeMutableBufferPointer<Cell> = {
+        let cells = UnsafeMutableBufferPointer<Cell>.allocate(capacity: Column.count)
+        cells.initialize(repeating: Cell(kind: .empty, start: 0, length: 0))
+        return cells
+    }()
     @usableFromInline var storedByteCount = 0
     /// At least the sum of the cells' lengths (exactly, unless a column was set twice).
     public var byteCount: Int { storedByteCount }
@@ -48,6 +53,8 @@ public final class RowCells {
     public var offsetSeconds = 0
 
     public init() {}
+
+    deinit { cells.deallocate() }
 
     public func reset() {
         text.removeAll()

@@ -122,11 +122,13 @@ final class RowStreamTests: XCTestCase {
     }
 
     func testARowBeforeOneAlreadyWrittenMakesItGiveUp() {
-        // Six segments of one row each, then a row earlier than all of them.
-        let keys: [Int64] = [10, 20, 30, 40, 50, 60, 5]
-        XCTAssertNil(reorder(keys, segments: [1, 1, 1, 1, 1, 1, 1]))
-        // The same row one segment sooner is still within reach.
-        XCTAssertEqual(reorder([10, 20, 30, 40, 5], segments: [1, 1, 1, 1, 1]), [4, 0, 1, 2, 3])
+        let held = RowReorder.maximumSegments
+        // Segments of one row each, rising, then a row earlier than all of them: with `held`
+        // segments before it nothing has been written yet, with two more the first has.
+        let reachable = (1...held).map { Int64($0 * 10) } + [5]
+        XCTAssertEqual(reorder(reachable, segments: Array(repeating: 1, count: held + 1)), [held] + Array(0..<held))
+        let late = (1...(held + 2)).map { Int64($0 * 10) } + [5]
+        XCTAssertNil(reorder(late, segments: Array(repeating: 1, count: held + 3)))
     }
 
     // MARK: - Whole exports
