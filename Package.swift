@@ -36,7 +36,7 @@ let package = Package(
         // Raw byte buffers, buffered file output, byte-string keys.
         .target(name: "Bytes", swiftSettings: hotPath),
         // ISO 8601 parsing, UTC / zone formatting, Excel serials.
-        .target(name: "Timestamps"),
+        .target(name: "Timestamps", swiftSettings: hotPath),
         // Strict RFC 8259 scanning over raw bytes, and a small value tree for payloads and catalogs.
         .target(name: "JSONScan", dependencies: ["Bytes"], swiftSettings: hotPath),
         // The event keys of SPEC §2, extracted from one event's bytes.
@@ -60,7 +60,7 @@ let package = Package(
         // The engine: one request (or a batch) from dump to finished file.
         .target(name: "StepExport", dependencies: [
             "Bytes", "StepRequest", "EventDump", "Selection", "Table", "CSVWriter", "XLSXWriter",
-        ]),
+        ], swiftSettings: hotPath),
         // Synthetic dumps for the demo, tests and benchmarks (`stepexport generate`).
         .target(name: "DumpGenerator", dependencies: ["Bytes", "Timestamps"]),
         // What each fuzzer in Fuzz/ runs on one input; FuzzCorpusTests replays the corpora through it.

@@ -46,12 +46,15 @@ public struct CSVEncoder {
         let d = out.reserve(2 * row.byteCount + 4 * Column.count + 2)
         let delimiter = options.delimiter
         let guarding = options.formulaGuard
+        let cells = UnsafePointer(row.cells.baseAddress!)
+        let text = UnsafePointer(row.text.base)
+        let event = row.eventBytes ?? text
         var o = 0
         for i in 0..<Column.count {
             if i > 0 { d[o] = delimiter; o += 1 }
-            let cell = row.cells[i]
+            let cell = cells[i]
             guard cell.kind != .empty && cell.length > 0 else { continue }
-            let src = row.base(cell)
+            let src = (cell.inEvent ? event : text) + cell.start
             let guarded = guarding && cell.kind == .text && CSVEncoder.needsGuard(src[0])
             o += encodeField(src, cell.length, guardPrefix: guarded, into: d + o)
         }
@@ -182,8 +185,8 @@ final class QuotingTable: @unchecked Sendable {
 
     /// Copies `p[0..<n]` (n ≥ 1) to `d` and returns true if no byte needs quoting; otherwise
     /// returns false, having written some of the bytes. Sixteen bytes at a time (SIMD compares),
-    /// then a word; the last piece overlaps the one before it, so nothing is read or written
-    /// outside the field.
+    /// then a word of eight or four; the last piece overlaps the one before it, so nothing is
+    /// read or written outside the field.
     @inline(__always) func copyUnlessSpecial(_ p: UnsafePointer<UInt8>, _ n: Int, to d: UnsafeMutablePointer<UInt8>) -> Bool {
         let src = UnsafeRawPointer(p)
         let dst = UnsafeMutableRawPointer(d)
@@ -205,6 +208,16 @@ final class QuotingTable: @unchecked Sendable {
             if specialBits(a) | specialBits(b) != 0 { return false }
             dst.storeBytes(of: a, as: UInt64.self)
             dst.storeBytes(of: b, toByteOffset: n &- 8, as: UInt64.self)
+            return true
+        }
+        if n >= 4 {
+            // Two words of four, overlapping, widened; only the low four bytes' flags count (a
+            // borrow only runs upwards, so the zero upper half cannot flag them).
+            let a = UInt64(src.loadUnaligned(as: UInt32.self))
+            let b = UInt64(src.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+            if (specialBits(a) | specialBits(b)) & 0x8080_8080 != 0 { return false }
+            dst.storeBytes(of: UInt32(truncatingIfNeeded: a), as: UInt32.self)
+            dst.storeBytes(of: UInt32(truncatingIfNeeded: b), toByteOffset: n &- 4, as: UInt32.self)
             return true
         }
         let table = special

@@ -84,16 +84,22 @@ public struct EventParser: Sendable {
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
             guard p[i] == 0x22 else { throw ScanFailure(.expectedKey, at: i) }
             let keyStart = i &+ 1
-            let run = JSONBytes.scanStringRun(p, keyStart, n)
             let key: EventKey?
-            if run < n && p[run] == 0x22 {
-                key = KeyTable.lookup(p + keyStart, run &- keyStart)
-                i = run &+ 1
+            // Most keys are ours, spelled plainly: recognized by their bytes, without a scan.
+            if let (known, length) = KeyTable.match(p + keyStart, available: n &- keyStart) {
+                key = known
+                i = keyStart &+ length &+ 1
             } else {
-                let (close, escaped) = try scanStringTail(p, quote: i, from: run, n)
-                key = escaped ? lookupEscapedKey(p, keyStart, close)
-                              : KeyTable.lookup(p + keyStart, close &- keyStart)
-                i = close &+ 1
+                let run = JSONBytes.scanStringRun(p, keyStart, n)
+                if run < n && p[run] == 0x22 {
+                    key = KeyTable.lookup(p + keyStart, run &- keyStart)
+                    i = run &+ 1
+                } else {
+                    let (close, escaped) = try scanStringTail(p, quote: i, from: run, n)
+                    key = escaped ? lookupEscapedKey(p, keyStart, close)
+                                  : KeyTable.lookup(p + keyStart, close &- keyStart)
+                    i = close &+ 1
+                }
             }
             if i < n && p[i] == 0x3A {
                 i &+= 1

@@ -26,7 +26,7 @@ final class CSVEncoderTests: XCTestCase {
         var g = SeededRandom(seed: 2026)
         for round in 0..<3_000 {
             var options = CSVOptions()
-            options.delimiter = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09][round % 3]
+            options.delimiter = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: " "), UInt8(ascii: "a")][round % 5]
             options.formulaGuard = round % 5 != 0
             let encoder = CSVEncoder(options: options)
             let row = RowCells()

@@ -279,6 +279,43 @@ final class EventParserTests: XCTestCase {
         }
     }
 
+    /// `KeyTable.match` (a key recognized without scanning it) says what a scan and `lookup`
+    /// would: for every known name, every one-byte change of it, longer and shorter spellings,
+    /// whatever follows the closing quote; and it declines when fewer than 24 bytes are left.
+    func testKeyMatchAgreesWithScanningTheKey() {
+        func scanned(_ text: [UInt8]) -> (key: EventKey, length: Int)? {
+            guard let close = text.firstIndex(of: 0x22),
+                  let key = text.withUnsafeBufferPointer({ KeyTable.lookup($0.baseAddress!, close) }) else { return nil }
+            return (key, close)
+        }
+        let tails = [#"":"x","next":1}"#, #"" : 1, "padding": "padding""#, "\"" + String(repeating: "\u{0}", count: 24), #"":1}"#]
+        for key in EventKey.allCases {
+            let name = Array(key.jsonName.utf8)
+            var spellings = [name, name + [0x73], Array(name.dropLast()), Array(name.dropFirst())]
+            for k in name.indices {
+                for replacement: UInt8 in [0x22, 0x5C, 0x5F, 0x61, 0x30, 0x00, 0xFF, name[k] ^ 0x20] where replacement != name[k] {
+                    var changed = name
+                    changed[k] = replacement
+                    spellings.append(changed)
+                }
+            }
+            for spelling in spellings {
+                for tail in tails {
+                    let text = spelling + Array(tail.utf8)
+                    let label = String(decoding: text, as: UTF8.self)
+                    let matched = text.withUnsafeBufferPointer { KeyTable.match($0.baseAddress!, available: $0.count) }
+                    if text.count < 24 {
+                        XCTAssertTrue(matched == nil, label)
+                        continue
+                    }
+                    let expected = scanned(text)
+                    XCTAssertEqual(matched?.key, expected?.key, label)
+                    XCTAssertEqual(matched?.length, expected?.length, label)
+                }
+            }
+        }
+    }
+
     func testNotAnObject() {
         for (text, what) in [("[1,2]", "an array"), (#""x""#, "a string"), ("12", "a number"), ("-1.5e3", "a number"),
                              ("true", "a boolean"), ("false", "a boolean"), ("null", "null")] {
