@@ -11,8 +11,9 @@ final class CompiledQuery: @unchecked Sendable {
     let step: Int64?
     let start: Timestamp
     let end: Timestamp
-    let workflowID: [UInt8]
-    let organizationID: [UInt8]
+    /// Lower-case UUID bytes, owned here: compared on every event, so no array to retain.
+    let workflowID: UnsafeRawBufferPointer
+    let organizationID: UnsafeRawBufferPointer
     /// `step_data[n].actions`, when step n itself is constrained.
     let stepActions: ByteStringTable?
     /// Constrained earlier steps k < n, ascending, with their actions.
@@ -31,8 +32,8 @@ final class CompiledQuery: @unchecked Sendable {
         step = q.step
         start = q.start
         end = q.end
-        workflowID = Array(q.workflow.id.lowercased().utf8)
-        organizationID = Array(q.workflow.organizationID.lowercased().utf8)
+        workflowID = CompiledQuery.ownedCopy(q.workflow.id.lowercased())
+        organizationID = CompiledQuery.ownedCopy(q.workflow.organizationID.lowercased())
         triggeredGoals = q.target == .triggeredGoals
 
         // Path constraints apply to web-navigation and interaction workflows only (SPEC §4).
@@ -60,6 +61,18 @@ final class CompiledQuery: @unchecked Sendable {
         }
         self.stepFilters = stepFilters
         self.goalFilters = goalFilters
+    }
+
+    deinit {
+        workflowID.deallocate()
+        organizationID.deallocate()
+    }
+
+    private static func ownedCopy(_ text: String) -> UnsafeRawBufferPointer {
+        let bytes = Array(text.utf8)
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        copy.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: bytes.count))
+        return UnsafeRawBufferPointer(copy)
     }
 
     /// The index in `earlier` of a constrained earlier step.

@@ -83,7 +83,9 @@ public final class SelectionCollector: EventVisitor {
             return
         }
         if let actions = query.stepActions, !contains(actions, identifier, bytes) { return }
-        for filter in query.stepFilters where !passes(filter, event, bytes) { return }
+        if !query.stepFilters.isEmpty {
+            for filter in query.stepFilters where !passes(filter, event, bytes) { return }
+        }
         var flow: Int32 = -1
         if !query.earlier.isEmpty {
             guard let f = flowID(event, bytes) else { return }
@@ -177,12 +179,12 @@ public final class SelectionCollector: EventVisitor {
     }
 
     /// A string slot equal to a lower-case UUID, ignoring ASCII case (SPEC §3.4).
-    private func uuidEquals(_ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer, _ uuid: [UInt8]) -> Bool {
+    private func uuidEquals(_ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer, _ uuid: UnsafeRawBufferPointer) -> Bool {
         guard slot.isPresent, slot.form == .plainString || slot.form == .escapedString else { return false }
         let value = decoded(slot, bytes)
-        guard value.count == uuid.count else { return false }
+        guard value.count == uuid.count, value.count > 0 else { return false }
         // Dumps write UUIDs in lower case, as the query holds them: one compare settles most.
-        if uuid.withUnsafeBytes({ memcmp(value.baseAddress!, $0.baseAddress!, uuid.count) }) == 0 { return true }
+        if memcmp(value.baseAddress!, uuid.baseAddress!, uuid.count) == 0 { return true }
         for i in 0..<uuid.count {
             var c = value[i]
             if c >= 65 && c <= 90 { c |= 0x20 }

@@ -74,8 +74,12 @@ final class RowReorder {
     /// Rows the progress display was told of.
     private var rowsCounted = 0
     private(set) var writeError: Error?
-    /// Consecutive rows of one segment, not yet written.
-    private var run: (segment: RowStream.Segment, bytes: Range<Int>, rows: Int)?
+    /// Consecutive rows of one segment, not yet written: `runRows` rows at `runStart..<runEnd`
+    /// of `runSegment`'s bytes (kept apart, so that extending the run touches no reference).
+    private var runSegment: RowStream.Segment?
+    private var runStart = 0
+    private var runEnd = 0
+    private var runRows = 0
 
     init(table: TableOutput, limit: Int?, progress: ExportProgress?) {
         self.table = table
@@ -111,7 +115,7 @@ final class RowReorder {
 
     /// Drops everything held: the export starts over without the stream.
     func abandon() {
-        run = nil
+        runSegment = nil
         released.append(contentsOf: held.map(\.segment))
         held.removeAll()
         progress?.retractStreamedRows(rowsCounted)
@@ -135,9 +139,10 @@ final class RowReorder {
             }
             // Write the best segment's rows while they come before that head.
             let h = held[best]
+            let keys = h.segment.keys
             repeat {
                 let r = h.row(h.head)
-                let key = h.segment.keys[r]
+                let key = keys[r]
                 if let bound, !(key < bound.key || (key == bound.key && h.sequence < bound.sequence)) { break }
                 guard append(h.segment, row: r) else { return false }
                 lastWritten = key
@@ -157,28 +162,32 @@ final class RowReorder {
     private func append(_ segment: RowStream.Segment, row r: Int) -> Bool {
         let bytes = segment.range(of: r)
         rowsWritten += 1
-        if let run, run.segment === segment && run.bytes.upperBound == bytes.lowerBound {
-            self.run = (segment, run.bytes.lowerBound..<bytes.upperBound, run.rows + 1)
+        if runSegment === segment && runEnd == bytes.lowerBound {
+            runEnd = bytes.upperBound
+            runRows += 1
             return true
         }
         guard flush() else { return false }
-        run = (segment, bytes, 1)
+        runSegment = segment
+        runStart = bytes.lowerBound
+        runEnd = bytes.upperBound
+        runRows = 1
         return true
     }
 
     /// Writes the gathered run.
     private func flush() -> Bool {
-        guard let run else { return true }
-        self.run = nil
+        guard let segment = runSegment else { return true }
+        runSegment = nil
         do {
-            try table.write(encoded: UnsafeRawBufferPointer(start: run.segment.bytes.base + run.bytes.lowerBound,
-                                                            count: run.bytes.count), rows: run.rows)
+            try table.write(encoded: UnsafeRawBufferPointer(start: segment.bytes.base + runStart, count: runEnd - runStart),
+                            rows: runRows)
         } catch {
             writeError = error
             return false
         }
-        rowsCounted += run.rows
-        progress?.addRowsStreamed(run.rows)
+        rowsCounted += runRows
+        progress?.addRowsStreamed(runRows)
         return true
     }
 }

@@ -1,5 +1,4 @@
 import Bytes
-import DumpGenerator
 import EventDump
 import Foundation
 import Selection
@@ -13,35 +12,17 @@ import XCTest
 /// same bytes; a failure in any batch stops the export with its error and no file.
 final class RowPipelineTests: XCTestCase {
     /// A generated dump whose write-heavy request selects several thousand rows: many batches.
-    private static let dump: URL = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-pipeline-\(getpid())")
-        var options = DumpGenerator.Options(events: 6_000, seed: 3)
-        options.eventsPerFile = 500
-        _ = try! DumpGenerator.generate(options, to: dir.path, replace: true)
-        return dir
-    }()
+    private static let generated = GeneratedTestDump(name: "pipeline", events: 6_000, seed: 3, eventsPerFile: 500)
+    private static var dump: URL { generated.root }
 
     override class func tearDown() {
-        try? FileManager.default.removeItem(at: dump)
+        generated.remove()
         super.tearDown()
     }
 
-    private struct Request {
-        let org, workflow, step: String
-        let payload: [UInt8]
-        let expectedRows: Int
-    }
+    private typealias Request = GeneratedTestDump.Request
 
-    private func request(_ name: String) throws -> Request {
-        let index = try String(contentsOf: Self.dump.appendingPathComponent("requests/index.tsv"), encoding: .utf8)
-        let lines = index.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
-        let header = lines[0]
-        let row = try XCTUnwrap(lines.first { $0.first == name })
-        func field(_ f: String) -> String { row[header.firstIndex(of: f)!] }
-        let payload = try Data(contentsOf: Self.dump.appendingPathComponent("requests/" + field("payload")))
-        return Request(org: field("organization_id"), workflow: field("workflow_id"), step: field("step_index"),
-                       payload: Array(payload), expectedRows: Int(field("expected_rows"))!)
-    }
+    private func request(_ name: String) throws -> Request { try Self.generated.request(name) }
 
     private func export(_ r: Request, threads: Int, to out: URL) -> Result<ExportResult, RequestError> {
         var options = ExportOptions()

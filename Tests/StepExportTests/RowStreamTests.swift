@@ -1,5 +1,4 @@
 import Bytes
-import DumpGenerator
 import Foundation
 @testable import StepExport
 import StepRequest
@@ -135,34 +134,24 @@ final class RowStreamTests: XCTestCase {
 
     /// A generated dump in many small files (so many units of scan work), nearly in time order
     /// as real dumps are: about 1 % of events arrive late.
-    private static let dump: URL = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-stream-\(getpid())")
-        var options = DumpGenerator.Options(events: 6_000, seed: 11)
-        options.eventsPerFile = 150
-        _ = try! DumpGenerator.generate(options, to: dir.path, replace: true)
-        return dir
-    }()
+    private static let generated = GeneratedTestDump(name: "stream", events: 6_000, seed: 11, eventsPerFile: 150)
+    private static var dump: URL { generated.root }
 
     override class func tearDown() {
-        try? FileManager.default.removeItem(at: dump)
+        generated.remove()
         super.tearDown()
     }
 
+    /// A generated request, its payload as an object to change.
     private struct Request {
         let org, workflow, step: String
         var payload: [String: Any]
     }
 
     private func request(_ name: String) throws -> Request {
-        let index = try String(contentsOf: Self.dump.appendingPathComponent("requests/index.tsv"), encoding: .utf8)
-        let lines = index.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
-        let header = lines[0]
-        let row = try XCTUnwrap(lines.first { $0.first == name })
-        func field(_ f: String) -> String { row[header.firstIndex(of: f)!] }
-        let payload = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: Self.dump.appendingPathComponent("requests/" + field("payload")))) as! [String: Any]
-        return Request(org: field("organization_id"), workflow: field("workflow_id"), step: field("step_index"),
-                       payload: payload)
+        let r = try Self.generated.request(name)
+        let payload = try JSONSerialization.jsonObject(with: Data(r.payload)) as! [String: Any]
+        return Request(org: r.org, workflow: r.workflow, step: r.step, payload: payload)
     }
 
     private func export(_ r: Request, dump: URL, streamRows: Bool, threads: Int = 2,
