@@ -53,7 +53,7 @@ public final class RowRenderer {
             guard slot.isPresent else { continue }
             row.set(column, kind: .number, eventStart: Int(slot.start), length: Int(slot.length))
         }
-        renderTimestamp(event.timestamp, into: row)
+        renderTimestamp(event.timestamp, event[.timestamp], bytes, into: row)
         var start = text.count
         text.append(workflowID)
         row.set(.workflowID, kind: .text, from: start)
@@ -66,7 +66,13 @@ public final class RowRenderer {
         }
     }
 
-    private func renderTimestamp(_ t: Timestamp, into row: RowCells) {
+    private func renderTimestamp(_ t: Timestamp, _ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer, into row: RowCells) {
+        row.instant = t
+        if zone == nil && RowRenderer.isShownAsIs(slot, bytes) {
+            row.offsetSeconds = 0
+            row.set(.timestamp, kind: .timestamp, eventStart: Int(slot.start), length: Int(slot.length))
+            return
+        }
         let start = row.text.count
         let p = row.text.reserve(TimestampFormat.localLength)
         if let zone {
@@ -77,8 +83,28 @@ public final class RowRenderer {
             row.text.commit(TimestampFormat.utc(t, to: p))
             row.offsetSeconds = 0
         }
-        row.instant = t
         row.set(.timestamp, kind: .timestamp, from: start)
+    }
+
+    /// Whether a (parsed) timestamp string is already in the UTC form the output shows,
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`: then its bytes are the cell's, with no formatting. The parser
+    /// has checked the fields' ranges, so the shape alone decides.
+    @inline(__always)
+    static func isShownAsIs(_ slot: FieldSlot, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard slot.form == .plainString, Int(slot.length) == TimestampFormat.utcLength else { return false }
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + Int(slot.start)
+        for i in 0..<TimestampFormat.utcLength {
+            let c = p[i]
+            switch i {
+            case 4, 7: if c != UInt8(ascii: "-") { return false }
+            case 10: if c != UInt8(ascii: "T") { return false }
+            case 13, 16: if c != UInt8(ascii: ":") { return false }
+            case 19: if c != UInt8(ascii: ".") { return false }
+            case 23: if c != UInt8(ascii: "Z") { return false }
+            default: if c &- UInt8(ascii: "0") > 9 { return false }
+            }
+        }
+        return true
     }
 
     /// `step_index` from `dim5` (digits of a string form without leading zeros) and `step_name`
