@@ -21,8 +21,10 @@ final class ByteSource {
     private var stream = z_stream()
     private var streamOpen = false
     private var streamEnded = false
+    /// Compressed bytes read ahead of inflate: 1 MiB for a gzip file, none for a plain one (its
+    /// bytes go straight into the caller's buffers).
     private let input: UnsafeMutablePointer<UInt8>
-    private let inputCapacity = 1 << 20
+    private let inputCapacity: Int
     private var inputCount = 0
     private var fileEOF = false
     /// Bytes read from the file so far (for gzip: compressed bytes).
@@ -30,16 +32,21 @@ final class ByteSource {
 
     init(file: DumpFile) throws {
         path = file.relativePath
-        fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
+        let fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoText()) }
-        input = .allocate(capacity: inputCapacity)
-        // Peek at the magic without moving the file offset: a plain file is then read straight
-        // into the caller's buffers, never through `input`.
+        self.fd = fd
+        // Peek at the magic without moving the file offset.
         var magic: (UInt8, UInt8) = (0, 0)
         let peeked = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
-        // (Thrown once every property is set: `deinit` closes and frees.)
-        guard peeked >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoText()) }
+        guard peeked >= 0 else {
+            // Thrown before every property is set, so `deinit` does not run: close here.
+            let reason = errnoText()
+            close(fd)
+            throw DumpError.unreadable(path: file.relativePath, reason: reason)
+        }
         isGzip = peeked == 2 && magic == (0x1F, 0x8B)
+        inputCapacity = isGzip ? 1 << 20 : 0
+        input = .allocate(capacity: inputCapacity)
         if isGzip {
             inputCount = try readFile(into: input, capacity: inputCapacity)
             try startMember()

@@ -86,6 +86,8 @@ final class RowStream: @unchecked Sendable {
     /// Whether a thread is taking segments (the others only leave theirs in `ready`).
     private var taking = false
     private var abandoned = false
+    /// `reorder.limitMet` as of the last segment taken: the reorder buffer changes outside the
+    /// lock, so threads starting a segment read this copy instead.
     private var limitMet = false
     /// Only the taking thread (or, after the scan, the caller of `finish`) uses it.
     private let reorder: RowReorder
