@@ -38,7 +38,7 @@ let package = Package(
         // ISO 8601 parsing, UTC / zone formatting, Excel serials.
         .target(name: "Timestamps", swiftSettings: hotPath),
         // Strict RFC 8259 scanning over raw bytes, and a small value tree for payloads and catalogs.
-        .target(name: "JSONScan", dependencies: ["Bytes"], swiftSettings: hotPath),
+        .target(name: "JSONScan", swiftSettings: hotPath),
         // The event keys of SPEC §2, extracted from one event's bytes.
         .target(name: "Events", dependencies: ["Bytes", "JSONScan", "Timestamps"], swiftSettings: hotPath),
         // The API request: path, payload, field rules and error bodies (SPEC §3).
@@ -46,7 +46,7 @@ let package = Package(
         // The dump: catalog, event files, gzip, NDJSON / JSON arrays, parallel scanning.
         .target(name: "EventDump", dependencies: ["Bytes", "CZlib", "JSONScan", "Events", "StepRequest"], swiftSettings: hotPath),
         // Which events answer the request (SPEC §4).
-        .target(name: "Selection", dependencies: ["Bytes", "Events", "StepRequest", "EventDump"], swiftSettings: hotPath),
+        .target(name: "Selection", dependencies: ["Bytes", "Timestamps", "Events", "EventDump"], swiftSettings: hotPath),
         // The 31 output columns and their cell values (SPEC §5).
         .target(name: "Table", dependencies: ["Bytes", "Events", "Timestamps"], swiftSettings: hotPath),
         // CSV output (SPEC §6).
@@ -59,7 +59,8 @@ let package = Package(
         .target(name: "XLSXReader", dependencies: ["Bytes", "ZipArchive", "CLibXML2", "Timestamps"]),
         // The engine: one request (or a batch) from dump to finished file.
         .target(name: "StepExport", dependencies: [
-            "Bytes", "StepRequest", "EventDump", "Selection", "Table", "CSVWriter", "XLSXWriter",
+            "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection", "Table",
+            "CSVWriter", "XLSXWriter",
         ], swiftSettings: hotPath),
         // Synthetic dumps for the demo, tests and benchmarks (`stepexport generate`).
         .target(name: "DumpGenerator", dependencies: ["Bytes", "Timestamps"]),
@@ -69,13 +70,13 @@ let package = Package(
             "ZipArchive", "XLSXReader",
         ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
-            "StepExport", "XLSXReader", "DumpGenerator",
+            "Bytes", "StepRequest", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "StepExportTests", dependencies: [
             "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
-            "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport", "CLibXML2",
+            "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport",
             "DumpGenerator", "FuzzTargets",
         ]),
     ],

@@ -71,7 +71,7 @@ final class CompiledQuery: @unchecked Sendable {
     private static func ownedCopy(_ text: String) -> UnsafeRawBufferPointer {
         let bytes = Array(text.utf8)
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
-        copy.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: bytes.count))
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
         return UnsafeRawBufferPointer(copy)
     }
 
