@@ -42,9 +42,9 @@ let package = Package(
         // The event keys of SPEC §2, extracted from one event's bytes.
         .target(name: "Events", dependencies: ["Bytes", "JSONScan", "Timestamps"], swiftSettings: hotPath),
         // The API request: path, payload, field rules and error bodies (SPEC §3).
-        .target(name: "StepRequest", dependencies: ["JSONScan", "Timestamps"]),
+        .target(name: "StepRequest", dependencies: ["Bytes", "JSONScan", "Timestamps"]),
         // The dump: catalog, event files, gzip, NDJSON / JSON arrays, parallel scanning.
-        .target(name: "EventDump", dependencies: ["Bytes", "CZlib", "JSONScan", "Events", "StepRequest"], swiftSettings: hotPath),
+        .target(name: "EventDump", dependencies: ["Bytes", "CZlib", "JSONScan", "Events"], swiftSettings: hotPath),
         // Which events answer the request (SPEC §4).
         .target(name: "Selection", dependencies: ["Bytes", "Timestamps", "Events", "EventDump"], swiftSettings: hotPath),
         // The 31 output columns and their cell values (SPEC §5).

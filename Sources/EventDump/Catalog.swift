@@ -1,6 +1,6 @@
+import Bytes
 import Foundation
 import JSONScan
-import StepRequest
 
 /// A workflow's type, which decides the event key that identifies its actions (SPEC §4).
 public enum WorkflowType: String, Sendable, CaseIterable {

@@ -1,6 +1,7 @@
 import CSVWriter
 import EventDump
 import Foundation
+import XLSXWriter
 
 /// How an export is written and read, beyond the API request itself (SPEC §6, §8, §9).
 public struct ExportOptions: Sendable {
@@ -13,8 +14,8 @@ public struct ExportOptions: Sendable {
     /// Write rows during the scan when the dump turns out to hold them in timestamp order
     /// (`RowStream`); false always writes them after the scan. The same bytes either way.
     public var streamRows = true
-    /// Data rows per XLSX sheet (1,048,575, Excel's limit; lowered only by tests).
-    public var sheetRowLimit = 1_048_575
+    /// Data rows per XLSX sheet (Excel's limit; lowered only by tests).
+    public var sheetRowLimit = XLSXOptions.maxSheetRows
     /// Where spool files go (events of gzip files kept for the writing stage).
     public var temporaryDirectory = NSTemporaryDirectory()
     /// Counts bytes read and rows written for a progress display (nil: not counted).

@@ -1,3 +1,4 @@
+import Bytes
 import JSONScan
 import Timestamps
 
@@ -107,8 +108,6 @@ struct PathParameters {
         self.stepIndexText = text
         self.stepIndex = Int64(text)
     }
-
-    /// 8-4-4-4-12 ASCII hex digits, any case.
 
     /// One or more ASCII digits → the digits without leading zeros (`"0"` for all zeros); else nil.
     static func normalizedIndex(_ s: String) -> String? {
@@ -306,20 +305,4 @@ func validateLimit(_ value: JSONValue?) -> FieldResult<Int?> {
     if digits.isEmpty || negative { return .error(.message(Message.atLeastOne)) }
     if digits.count > 19 { return .ok(Int.max) }
     return .ok(Int(String(decoding: digits, as: UTF8.self)) ?? Int.max)
-}
-
-/// 8-4-4-4-12 hexadecimal digits, any case (SPEC §3.1); the catalog's ids follow the same rule.
-public func isUUID(_ s: String) -> Bool {
-    var n = 0
-    for c in s.utf8 {
-        switch n {
-        case 8, 13, 18, 23:
-            guard c == 0x2D else { return false }
-        default:
-            guard (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) else { return false }
-        }
-        n += 1
-        if n > 36 { return false }
-    }
-    return n == 36
 }

@@ -6,7 +6,8 @@ import Timestamps
 /// Each validates against the ECMA-376 transitional schemas (see schemas/README.md).
 enum XLSXParts {
     static let declaration: StaticString = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-    static let mainNamespace: StaticString = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    /// The SpreadsheetML namespace of the workbook, styles, worksheet and shared-string parts.
+    static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
     /// Style indexes in `cellXfs`.
     static let boldStyle = 1
@@ -90,7 +91,7 @@ enum XLSXParts {
     static func workbook(sheetNames: [String], lastRows: [Int]) -> ByteBuffer {
         let b = ByteBuffer(capacity: 2048)
         b.append(declaration)
-        b.append("<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+        b.append("<workbook xmlns=\"\(mainNamespace)\""
                  + " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
                  + "<workbookPr/><bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>")
         for (i, name) in sheetNames.enumerated() {
@@ -126,7 +127,7 @@ enum XLSXParts {
     static func styles() -> ByteBuffer {
         let b = ByteBuffer(capacity: 2048)
         b.append(declaration)
-        b.append("<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        b.append("<styleSheet xmlns=\"\(mainNamespace)\">"
                  + "<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd hh:mm:ss.000\"/></numFmts>"
                  + "<fonts count=\"2\">"
                  + "<font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
