@@ -1,0 +1,118 @@
+import Bytes
+import Foundation
+import XCTest
+
+/// The `Bytes` module: the reused buffer, the interning table, UUID text and the file sink.
+final class BytesTests: XCTestCase {
+    func testBufferAppendsEveryKindAndGrowsKeepingTheBytes() {
+        let b = ByteBuffer(capacity: 1) // the minimum capacity, so every append below grows it
+        var expected: [UInt8] = []
+        var random = SeededRandom(seed: 7)
+        for round in 0..<2_000 {
+            switch round % 5 {
+            case 0:
+                let byte = UInt8.random(in: 0...255, using: &random)
+                b.append(byte); expected.append(byte)
+            case 1:
+                let bytes = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                b.append(bytes); expected += bytes
+            case 2:
+                b.append("é\"x" as StaticString); expected += Array("é\"x".utf8)
+            case 3:
+                let value = Int.random(in: Int.min...Int.max, using: &random)
+                b.appendDecimal(value); expected += Array(String(value).utf8)
+            default:
+                let n = Int.random(in: 0...64, using: &random)
+                let p = b.reserve(n)
+                for k in 0..<n { p[k] = UInt8(truncatingIfNeeded: k); expected.append(UInt8(truncatingIfNeeded: k)) }
+                b.commit(n)
+            }
+            XCTAssertGreaterThanOrEqual(b.capacity, b.count)
+        }
+        XCTAssertEqual(b.bytes, expected)
+        b.appendDecimal(Int.min)
+        XCTAssertEqual(Array(b.bytes.suffix(20)), Array(String(Int.min).utf8))
+    }
+
+    func testBufferRemoveFirstTruncateAndRemoveAll() {
+        let b = ByteBuffer(capacity: 16)
+        b.append(Array("0123456789".utf8))
+        b.removeFirst(3)
+        XCTAssertEqual(String(decoding: b.bytes, as: UTF8.self), "3456789")
+        b.removeFirst(7)
+        XCTAssertTrue(b.isEmpty)
+        b.append("abcdef" as StaticString)
+        b.truncate(to: 2)
+        XCTAssertEqual(String(decoding: b.bytes, as: UTF8.self), "ab")
+        let capacity = b.capacity
+        b.removeAll()
+        XCTAssertEqual(b.count, 0)
+        XCTAssertEqual(b.capacity, capacity, "removeAll keeps the memory")
+    }
+
+    /// Against a dictionary: dense ids in first-seen order, each string once, across rehashes,
+    /// with strings that share prefixes, differ only in length, or are empty.
+    func testTableAgreesWithADictionary() {
+        let table = ByteStringTable(expectedCount: 1)
+        var ids: [[UInt8]: Int32] = [:]
+        var random = SeededRandom(seed: 11)
+        let alphabet: [UInt8] = [0, 0x61, 0x62, 0xff]
+        for _ in 0..<20_000 {
+            let key = (0..<Int.random(in: 0...19, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            let known = ids[key]
+            let found = key.withUnsafeBytes { table.find($0) }
+            XCTAssertEqual(found, known)
+            let id = key.withUnsafeBytes { table.intern($0) }
+            if let known { XCTAssertEqual(id, known) } else {
+                XCTAssertEqual(Int(id), ids.count, "ids are dense, in first-seen order")
+                ids[key] = id
+            }
+        }
+        XCTAssertEqual(table.count, ids.count)
+        for (key, id) in ids { XCTAssertEqual(Array(table.bytes(id)), key) }
+        XCTAssertEqual(table.intern("ab"), Array("ab".utf8).withUnsafeBytes { table.intern($0) })
+    }
+
+    func testHashDependsOnEveryByteAndTheLength() {
+        let base = Array("organization-0123456789".utf8)
+        let h = base.withUnsafeBytes { ByteStringTable.hash($0) }
+        for i in base.indices {
+            var changed = base
+            changed[i] ^= 1
+            XCTAssertNotEqual(changed.withUnsafeBytes { ByteStringTable.hash($0) }, h, "byte \(i)")
+        }
+        XCTAssertNotEqual((base + [0]).withUnsafeBytes { ByteStringTable.hash($0) }, h)
+    }
+
+    func testUUIDText() {
+        XCTAssertTrue(isUUID("7f3c2a10-5b4e-4c1d-9a8f-0e6d5c4b3a21"))
+        XCTAssertTrue(isUUID("7F3C2A10-5B4E-4C1D-9A8F-0E6D5C4B3A21"))
+        for bad in ["", "7f3c2a10-5b4e-4c1d-9a8f-0e6d5c4b3a2", "7f3c2a10-5b4e-4c1d-9a8f-0e6d5c4b3a210",
+                    "7f3c2a105b4e-4c1d-9a8f-0e6d5c4b3a21-", "7f3c2a10-5b4e-4c1d-9a8f-0e6d5c4b3a2g",
+                    "{7f3c2a10-5b4e-4c1d-9a8f-0e6d5c4b3a21}", "7f3c2a10_5b4e_4c1d_9a8f_0e6d5c4b3a21",
+                    "７f3c2a10-5b4e-4c1d-9a8f-0e6d5c4b3a21"] {
+            XCTAssertFalse(isUUID(bad), bad)
+        }
+    }
+
+    func testFileSinkWritesEverythingAndReportsTheFailure() throws {
+        let folder = try TestPaths.temporaryDirectory(self)
+        let path = folder.appendingPathComponent("out").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let sink = FileDescriptorSink(fd: fd, path: path, flushBehind: true)
+        let chunk = [UInt8](repeating: 0x41, count: 3 << 20)
+        for _ in 0..<4 { try chunk.withUnsafeBytes { try sink.write($0) } }
+        close(fd)
+        XCTAssertEqual(sink.bytesWritten, 12 << 20)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)).count, 12 << 20)
+
+        let full = open("/dev/full", O_WRONLY)
+        guard full >= 0 else { throw XCTSkip("no /dev/full on this system") }
+        defer { close(full) }
+        let failing = FileDescriptorSink(fd: full, path: "/dev/full")
+        XCTAssertThrowsError(try chunk.withUnsafeBytes { try failing.write($0) }) { error in
+            XCTAssertEqual("\(error)", "Cannot write /dev/full: \(errnoDescription(ENOSPC))")
+        }
+    }
+}
