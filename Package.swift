@@ -46,7 +46,7 @@ let package = Package(
         // The dump: catalog, event files, gzip, NDJSON / JSON arrays, parallel scanning.
         .target(name: "EventDump", dependencies: ["Bytes", "CZlib", "JSONScan", "Events"], swiftSettings: hotPath),
         // Which events answer the request (SPEC §4).
-        .target(name: "Selection", dependencies: ["Bytes", "Timestamps", "Events", "EventDump"], swiftSettings: hotPath),
+        .target(name: "Selection", dependencies: ["Bytes", "Timestamps", "Events", "StepRequest", "EventDump"], swiftSettings: hotPath),
         // The 31 output columns and their cell values (SPEC §5).
         .target(name: "Table", dependencies: ["Bytes", "Events", "Timestamps"], swiftSettings: hotPath),
         // CSV output (SPEC §6).

@@ -1,9 +1,10 @@
 import Bytes
 import Events
 import EventDump
+import StepRequest
 import Timestamps
 
-/// A `SelectionQuery` turned into byte tables the per-event test can use without allocating.
+/// A request (`SelectionQuery`) turned into byte tables the per-event test can use without allocating.
 /// Read-only once built, so every scanning thread shares one.
 final class CompiledQuery: @unchecked Sendable {
     /// The key that identifies an event's action for this workflow type (SPEC §4).
@@ -24,36 +25,38 @@ final class CompiledQuery: @unchecked Sendable {
     let triggeredGoals: Bool
 
     init(_ q: SelectionQuery) {
+        let request = q.request
         switch q.workflow.type {
         case .webNavigation: identifierKey = .pageURL
         case .interaction: identifierKey = .viewUID
         case .userGenerated, .chat, .voiceVideo: identifierKey = .action
         }
-        step = q.step
-        start = q.start
-        end = q.end
+        step = request.stepIndex
+        start = request.intervalStart
+        end = request.intervalEnd
         workflowID = CompiledQuery.ownedCopy(q.workflow.id.lowercased())
         organizationID = CompiledQuery.ownedCopy(q.workflow.organizationID.lowercased())
-        triggeredGoals = q.target == .triggeredGoals
+        triggeredGoals = request.target == .triggeredGoal
 
         // Path constraints apply to web-navigation and interaction workflows only (SPEC §4).
         var constrained: [Int64: ByteStringTable] = [:]
-        if let n = q.step, q.workflow.type == .webNavigation || q.workflow.type == .interaction {
-            for (k, actions) in q.stepData.enumerated() where k >= 1 && Int64(k) <= n {
+        if let n = request.stepIndex, q.workflow.type == .webNavigation || q.workflow.type == .interaction {
+            for (k, actions) in request.stepData.enumerated() where k >= 1 && Int64(k) <= n {
                 guard let actions, !actions.isEmpty else { continue }
                 let table = ByteStringTable(expectedCount: actions.count)
                 for a in actions { table.intern(a) }
                 constrained[Int64(k)] = table
             }
         }
-        stepActions = q.step.flatMap { constrained[$0] }
-        earlier = constrained.filter { $0.key != q.step }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        stepActions = request.stepIndex.flatMap { constrained[$0] }
+        earlier = constrained.filter { $0.key != request.stepIndex }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
 
+        // With `triggered_goal`, `label` filters apply to the goals and all others to the step rows.
         var stepFilters: [CompiledFilter] = []
         var goalFilters: [CompiledFilter] = []
         for f in q.filters {
             let compiled = CompiledFilter(property: f.property, values: f.values)
-            if q.target == .triggeredGoals && f.property == "label" {
+            if triggeredGoals && f.property == .label {
                 goalFilters.append(compiled)
             } else {
                 stepFilters.append(compiled)
@@ -92,22 +95,19 @@ struct CompiledFilter {
     let source: Source
     let values: ByteStringTable
 
-    init(property: String, values: [String]) {
+    init(property: FilterProperty, values: [String]) {
         switch property {
-        case "action": source = .identifier
-        case "flow_id": source = .key(.dim1)
-        case "room_id": source = .key(.dim2)
-        case "label": source = .key(.label)
-        case "visitor_id": source = .key(.visitorID)
-        case "session_id": source = .key(.sessionID)
-        case "geo_country": source = .key(.geoCountry)
-        case "geo_city": source = .key(.geoCity)
-        case "device_type": source = .key(.deviceType)
-        case "browser_name": source = .key(.browserName)
-        case "os_name": source = .key(.osName)
-        default:
-            // The request stage answers 406 for any other property before selection starts.
-            preconditionFailure("unsupported filter property \(property)")
+        case .action: source = .identifier
+        case .flowID: source = .key(.dim1)
+        case .roomID: source = .key(.dim2)
+        case .label: source = .key(.label)
+        case .visitorID: source = .key(.visitorID)
+        case .sessionID: source = .key(.sessionID)
+        case .geoCountry: source = .key(.geoCountry)
+        case .geoCity: source = .key(.geoCity)
+        case .deviceType: source = .key(.deviceType)
+        case .browserName: source = .key(.browserName)
+        case .osName: source = .key(.osName)
         }
         let table = ByteStringTable(expectedCount: values.count)
         for v in values { table.intern(v) }

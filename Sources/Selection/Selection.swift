@@ -1,5 +1,6 @@
 import Bytes
 import EventDump
+import StepRequest
 import Timestamps
 
 /// SPEC §4 over a whole dump: make one collector per scanning thread, scan, then `finish`.
@@ -14,7 +15,7 @@ public final class Selection {
     public init(query: SelectionQuery, stores: [EventStore]) {
         let compiled = CompiledQuery(query)
         self.query = compiled
-        self.limit = query.limit
+        self.limit = query.request.limit
         collectors = stores.map { SelectionCollector(query: compiled, store: $0) }
     }
 

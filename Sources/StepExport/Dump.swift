@@ -9,7 +9,7 @@ public final class Dump {
     public init(root: String) { self.root = root }
 
     /// The catalog; a malformed one is reported at check 4 of SPEC §3.
-    public func catalog() throws -> Catalog {
+    public func catalog() throws(DumpError) -> Catalog {
         if catalogResult == nil {
             catalogResult = Result { try Catalog.load(dumpRoot: root) }.mapError { $0 as! DumpError }
         }

@@ -2,11 +2,11 @@ import EventDump
 import Selection
 import StepRequest
 
-/// A request that passed checks 1–6 of SPEC §3, ready to select rows.
+/// A request that passed every check of SPEC §3, ready to select rows.
 public struct PreparedExport {
-    public let request: StepRequest
-    public let workflow: Workflow
     public let query: SelectionQuery
+    public var request: StepRequest { query.request }
+    public var workflow: Workflow { query.workflow }
 
     /// `Content-Disposition` file name: `workflow_<id>_step_<n>.<csv|xlsx>`, with the catalog's id.
     public var fileName: String {
@@ -20,6 +20,8 @@ public struct PreparedExport {
                                      stepIndex: stepIndex, payload: payload), dump: dump)
     }
 
+    /// Checks 4–6 for a request that passed checks 1–3 (or that check's failure, passed on). The
+    /// catalog is read first: one that cannot be read or parsed is the 500 of check 4.
     public static func prepare(_ validated: Result<StepRequest, RequestError>, dump: Dump) -> Result<PreparedExport, RequestError> {
         let request: StepRequest
         switch validated {
@@ -30,20 +32,9 @@ public struct PreparedExport {
         do {
             catalog = try dump.catalog()
         } catch {
-            return .failure(.dumpError(error as! DumpError))
+            return .failure(.dumpError(error))
         }
-        guard let workflow = catalog.workflow(id: request.workflowID, organizationID: request.organizationID) else {
-            return .failure(.notFound)
-        }
-        if let steps = workflow.steps {
-            guard let n = request.stepIndex, steps[n] != nil else { return .failure(.notFound) }
-        }
-        if let error = request.unsupportedFilterError() { return .failure(error) }
-        let query = SelectionQuery(
-            workflow: workflow, step: request.stepIndex, start: request.intervalStart, end: request.intervalEnd,
-            stepData: request.stepData, filters: request.filters.map { ($0.property, $0.values) },
-            target: request.target == .triggeredGoal ? .triggeredGoals : .steps, limit: request.limit)
-        return .success(PreparedExport(request: request, workflow: workflow, query: query))
+        return request.answerable(in: CatalogDirectory(catalog)).map(PreparedExport.init(query:))
     }
 }
 

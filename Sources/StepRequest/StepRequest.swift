@@ -1,6 +1,7 @@
 // StepRequest: see README.md (Architecture).
 //
-// SPEC §3 checks 1–3 and 6. Where SPEC §3 is silent, this module decides:
+// SPEC §3, all six checks: 1–3 in Validation.swift, 4–6 in AnswerableRequest.swift. Where SPEC §3
+// is silent, this module decides:
 // - `filters: []` and `step_data: []` are valid (no filters, no step data).
 // - "A known key whose value is null" also covers the keys inside items and `interval`
 //   (`property`, `values`, `actions`, `start`, `end`, `time_zone`). A null *list element* is not a
@@ -45,7 +46,7 @@ public struct Filter: Equatable, Sendable {
     }
 }
 
-/// A request that passed SPEC §3 checks 1–3.
+/// A request that passed SPEC §3 checks 1–3 (`validate`); `answerable(in:)` runs checks 4–6.
 public struct StepRequest: Equatable, Sendable {
     /// As given in the path (any case; the catalog's spelling is used for output).
     public let organizationID: String
@@ -87,23 +88,5 @@ public struct StepRequest: Equatable, Sendable {
         self.target = target
         self.format = format
         self.limit = limit
-    }
-
-    /// The filter properties that SPEC §3 check 6 accepts.
-    public static let implementedFilterProperties: [String] = [
-        "action", "label", "visitor_id", "session_id", "flow_id", "room_id", "geo_country", "geo_city",
-        "device_type", "browser_name", "os_name",
-    ]
-
-    /// Check 6: the 406 `{"detail":"Filtering by '<property>' is not implemented."}` for the first
-    /// filter whose property is not implemented, or nil. Properties compare byte for byte.
-    public func unsupportedFilterError() -> RequestError? {
-        for filter in filters {
-            let known = Self.implementedFilterProperties.contains { $0.utf8.elementsEqual(filter.property.utf8) }
-            if !known {
-                return .detail(406, "Filtering by '\(filter.property)' is not implemented.")
-            }
-        }
-        return nil
     }
 }

@@ -15,7 +15,7 @@ final class RequestFixtureTests: XCTestCase {
         switch result {
         case .failure(let e): return "\(e.status) \(e.body)"
         case .success(let r):
-            if let e = r.unsupportedFilterError() { return "\(e.status) \(e.body)" }
+            if let e = r.filterCheckError() { return "\(e.status) \(e.body)" }
             return "200"
         }
     }

@@ -76,3 +76,27 @@ func assertValid(_ text: String, step: String = "1", file: StaticString = #fileP
         return nil
     }
 }
+
+/// A catalog of the given workflows (id, organization and listed steps, nil for none), for checks
+/// 4–6 without a dump.
+struct TestDirectory: WorkflowDirectory {
+    struct Entry: Equatable { let id: String; let organizationID: String; let steps: Set<Int64>? }
+    var entries: [Entry]
+
+    func workflow(id: String, organizationID: String) -> Entry? {
+        entries.first { $0.id.lowercased() == id.lowercased() && $0.organizationID.lowercased() == organizationID.lowercased() }
+    }
+    func hasStep(_ index: Int64?, in workflow: Entry) -> Bool {
+        guard let steps = workflow.steps else { return true }
+        return index.map(steps.contains) ?? false
+    }
+}
+
+extension StepRequest {
+    /// Check 6 alone: checks 4 and 5 against a catalog that holds this workflow with every step.
+    func filterCheckError() -> RequestError? {
+        let directory = TestDirectory(entries: [.init(id: workflowID, organizationID: organizationID, steps: nil)])
+        if case .failure(let error) = answerable(in: directory) { return error }
+        return nil
+    }
+}

@@ -391,7 +391,7 @@ final class RequestValidationTests: XCTestCase {
         XCTAssertEqual(r?.format, .xlsx)
         XCTAssertEqual(r?.target, .default)
         XCTAssertNotNil(r); XCTAssertNil(r?.limit)
-        XCTAssertNil(r?.unsupportedFilterError())
+        XCTAssertNil(r?.filterCheckError())
 
         let wrong = text.replacingOccurrences(of: #""format":"xlsx""#, with: #""format":"totally-not-valid-format""#)
         assertError(wrong, 400, #"{"format":["Format must be 'xlsx' or 'csv'. Change the value or omit the field from payload."]}"#)
@@ -400,12 +400,12 @@ final class RequestValidationTests: XCTestCase {
     // MARK: Check 6 — filters not implemented
 
     func testUnsupportedFilter() {
-        for property in StepRequest.implementedFilterProperties {
-            XCTAssertNil(assertValid(payload(filters: #"[{"property":"\#(property)","values":["x"]}]"#))?.unsupportedFilterError())
+        for property in FilterProperty.allCases.map(\.rawValue) {
+            XCTAssertNil(assertValid(payload(filters: #"[{"property":"\#(property)","values":["x"]}]"#))?.filterCheckError())
         }
         let r = assertValid(payload(filters: #"[{"property":"action","values":["x"]},{"property":"page_url","values":["x"]},{"property":"dim1","values":["x"]}]"#))
-        XCTAssertEqual(r?.unsupportedFilterError(), RequestError(status: 406, body: #"{"detail":"Filtering by 'page_url' is not implemented."}"#))
-        XCTAssertEqual(r?.unsupportedFilterError()?.exitCode, 46)
+        XCTAssertEqual(r?.filterCheckError(), RequestError(status: 406, body: #"{"detail":"Filtering by 'page_url' is not implemented."}"#))
+        XCTAssertEqual(r?.filterCheckError()?.exitCode, 46)
         let cases: [(String, String)] = [
             (#""#, #""#), (#"Action"#, #"Action"#), (#"action "#, #"action "#),
             (#"a'b\"c\\d\ne"#, #"a'b\"c\\d\ne"#), (#"\u0000\u2028"#, #"\u0000\u2028"#),
@@ -415,8 +415,51 @@ final class RequestValidationTests: XCTestCase {
         ]
         for (json, escaped) in cases {
             let r = assertValid(payload(filters: #"[{"property":"\#(json)","values":["x"]}]"#))
-            XCTAssertEqual(r?.unsupportedFilterError(),
+            XCTAssertEqual(r?.filterCheckError(),
                            RequestError(status: 406, body: #"{"detail":"Filtering by '\#(escaped)' is not implemented."}"#), json)
         }
     }
+}
+
+/// SPEC §3 checks 4–6 against a catalog, in their order.
+final class RequestCatalogCheckTests: XCTestCase {
+    let other = "11111111-2222-4333-8444-555555555555"
+
+    private func check(step: String = "2", filters: String = #"[{"property":"page_url","values":["x"]}]"#,
+                       _ directory: TestDirectory) -> Result<AnswerableRequest<TestDirectory.Entry>, RequestError>? {
+        guard case .success(let request) = validateText(payload(filters: filters), step: step) else {
+            XCTFail("the payload should pass checks 1–3"); return nil
+        }
+        return request.answerable(in: directory)
+    }
+
+    func testWorkflowThenStepThenFilters() {
+        let notFound = RequestError.notFound
+        let unsupported = RequestError(status: 406, body: #"{"detail":"Filtering by 'page_url' is not implemented."}"#)
+        // Check 4: the id must exist in the path's organization (any case); its 404 comes before
+        // check 6's 406.
+        XCTAssertEqual(check(TestDirectory(entries: [])).flatMap(\.failure), notFound)
+        XCTAssertEqual(check(TestDirectory(entries: [.init(id: validWorkflow, organizationID: other, steps: nil)])).flatMap(\.failure), notFound)
+        XCTAssertEqual(check(TestDirectory(entries: [.init(id: other, organizationID: validOrg, steps: nil)])).flatMap(\.failure), notFound)
+        // Check 5: a workflow that lists steps must list this one; one that lists none takes any.
+        XCTAssertEqual(check(TestDirectory(entries: [.init(id: validWorkflow.lowercased(), organizationID: validOrg.uppercased(), steps: [0, 1])])).flatMap(\.failure), notFound)
+        XCTAssertEqual(check(step: "99999999999999999999", TestDirectory(entries: [.init(id: validWorkflow, organizationID: validOrg, steps: [0])])).flatMap(\.failure), notFound)
+        XCTAssertEqual(check(step: "99999999999999999999", TestDirectory(entries: [.init(id: validWorkflow, organizationID: validOrg, steps: nil)])).flatMap(\.failure), unsupported)
+        // Check 6 once the workflow and step are found.
+        XCTAssertEqual(check(TestDirectory(entries: [.init(id: validWorkflow, organizationID: validOrg, steps: [0, 1, 2])])).flatMap(\.failure), unsupported)
+    }
+
+    func testAnswerableRequestCarriesTheEntryAndTypedFilters() throws {
+        let entry = TestDirectory.Entry(id: validWorkflow, organizationID: validOrg, steps: [2])
+        let filters = #"[{"property":"flow_id","values":["a","b"]},{"property":"label","values":["g"]}]"#
+        let answerable = try XCTUnwrap(check(filters: filters, TestDirectory(entries: [entry]))?.get())
+        XCTAssertEqual(answerable.workflow, entry)
+        XCTAssertEqual(answerable.filters.map(\.property), [.flowID, .label])
+        XCTAssertEqual(answerable.filters.map(\.values), [["a", "b"], ["g"]])
+        XCTAssertEqual(FilterProperty.allCases.count, 11)
+    }
+}
+
+private extension Result {
+    var failure: Failure? { if case .failure(let e) = self { return e }; return nil }
 }
