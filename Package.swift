@@ -17,8 +17,8 @@ let package = Package(
         .library(name: "StepExport", targets: ["StepExport"]),
         // The engine's parts, for the benchmark package in Benchmarks/ (never built by `swift test`'s needs alone).
         .library(name: "StepExportParts", targets: [
-            "Bytes", "Timestamps", "Events", "EventDump", "Selection", "Table", "CSVWriter", "ZipArchive", "XLSXWriter",
-            "DumpGenerator",
+            "Bytes", "Timestamps", "Events", "StepRequest", "EventDump", "Selection", "Table", "CSVWriter", "ZipArchive",
+            "XLSXWriter", "DumpGenerator",
         ]),
         // Entry points of the fuzzers in Fuzz/ (a separate package), also run by the tests.
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
 
+        // One zlib inflate stream's set-up and tear-down, for every reader of compressed bytes.
+        .target(name: "ZlibStream", dependencies: ["CZlib"]),
         // Raw byte buffers, buffered file output, byte-string keys.
         .target(name: "Bytes", swiftSettings: hotPath),
         // ISO 8601 parsing, UTC / zone formatting, Excel serials.
@@ -52,7 +54,7 @@ let package = Package(
         // CSV output (SPEC §6).
         .target(name: "CSVWriter", dependencies: ["Bytes", "Table"], swiftSettings: hotPath),
         // Zip container: writing with zlib deflate, reading back with inflate.
-        .target(name: "ZipArchive", dependencies: ["Bytes", "CZlib"], swiftSettings: hotPath),
+        .target(name: "ZipArchive", dependencies: ["Bytes", "CZlib", "ZlibStream"], swiftSettings: hotPath),
         // SpreadsheetML parts (SPEC §7).
         .target(name: "XLSXWriter", dependencies: ["Bytes", "Table", "Timestamps", "ZipArchive"], swiftSettings: hotPath),
         // Reading an export back (the `inspect` command, tests).

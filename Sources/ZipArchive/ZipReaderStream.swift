@@ -1,4 +1,5 @@
 import CZlib
+import ZlibStream
 
 /// Pull-style reading of one entry's uncompressed bytes (for consumers that ask for input, such
 /// as libxml2's `xmlReaderForIO`). Obtained from `ZipReader.openEntry`; the `ZipReader` must stay
@@ -15,8 +16,8 @@ public final class ZipEntryReader {
     private let path: String
     private let isDeflated: Bool
 
-    private var stream = z_stream()
-    private var streamReady = false
+    /// Nil for a stored entry.
+    private let inflater: InflateStream?
     private var inputBuffer: UnsafeMutableRawBufferPointer
     /// Compressed bytes not yet read from the file.
     private var compressedLeft: UInt64
@@ -36,21 +37,18 @@ public final class ZipEntryReader {
         self.compressedLeft = entry.compressedSize
         self.nextFileOffset = entry.dataOffset
         self.crc = CZlib.crc32(0, nil, 0)
-        self.inputBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
         if isDeflated {
-            let rc = inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard rc == Z_OK else {
-                inputBuffer.deallocate()
-                throw ZipReaderError(path: path, entry: entry.name, problem: "cannot start inflate (zlib error \(rc))")
+            guard let inflater = InflateStream(.raw) else {
+                throw ZipReaderError(path: path, entry: entry.name, problem: "cannot start inflate (zlib)")
             }
-            streamReady = true
+            self.inflater = inflater
+        } else {
+            self.inflater = nil
         }
+        self.inputBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
     }
 
-    deinit {
-        if streamReady { inflateEnd(&stream) }
-        inputBuffer.deallocate()
-    }
+    deinit { inputBuffer.deallocate() }
 
     private func fail(_ problem: String) -> ZipReaderError {
         let e = ZipReaderError(path: path, entry: entry.name, problem: problem)
@@ -91,25 +89,24 @@ public final class ZipEntryReader {
         // The output may not go past the declared size: allow one byte more to detect a lie.
         let room = entry.uncompressedSize - produced + 1
         let outCount = Int(min(UInt64(buffer.count), room))
-        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-        stream.avail_out = uInt(outCount)
-        while stream.avail_out > 0 {
-            if stream.avail_in == 0 && compressedLeft > 0 {
+        let inflater = inflater!
+        inflater.setOutput(buffer.baseAddress!, count: outCount)
+        while inflater.z.avail_out > 0 {
+            if inflater.z.avail_in == 0 && compressedLeft > 0 {
                 let n = Int(min(UInt64(inputBuffer.count), compressedLeft))
                 try zipReaderPread(fd: fd, path: path, entry: entry.name, offset: nextFileOffset, count: n,
                                    into: inputBuffer.baseAddress!)
                 nextFileOffset += UInt64(n)
                 compressedLeft -= UInt64(n)
-                stream.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(n)
+                inflater.setInput(UnsafeRawBufferPointer(rebasing: inputBuffer[0..<n]))
             }
-            let hadInput = stream.avail_in > 0
-            let before = stream.avail_out
-            let rc = CZlib.inflate(&stream, Z_NO_FLUSH)
+            let hadInput = inflater.z.avail_in > 0
+            let before = inflater.z.avail_out
+            let rc = inflater.inflate()
             if rc == Z_STREAM_END {
                 deflateEnded = true
-                if stream.avail_in > 0 || compressedLeft > 0 {
-                    throw fail("deflate stream ends \(UInt64(stream.avail_in) + compressedLeft) bytes before the declared compressed size (\(entry.compressedSize))")
+                if inflater.z.avail_in > 0 || compressedLeft > 0 {
+                    throw fail("deflate stream ends \(UInt64(inflater.z.avail_in) + compressedLeft) bytes before the declared compressed size (\(entry.compressedSize))")
                 }
                 break
             }
@@ -123,18 +120,18 @@ public final class ZipEntryReader {
                 }
                 throw fail("inflate made no progress (damaged deflate data)")
             case Z_DATA_ERROR:
-                let msg = stream.msg.map { String(cString: $0) } ?? "invalid data"
+                let msg = inflater.z.msg.map { String(cString: $0) } ?? "invalid data"
                 throw fail("corrupt deflate data (\(msg))")
             case Z_MEM_ERROR:
                 throw fail("out of memory while inflating")
             default:
                 throw fail("inflate failed (zlib error \(rc))")
             }
-            if stream.avail_in == 0 && compressedLeft == 0 && stream.avail_out == before {
+            if inflater.z.avail_in == 0 && compressedLeft == 0 && inflater.z.avail_out == before {
                 throw fail("deflate stream is truncated: compressed data ends before the stream does")
             }
         }
-        let n = outCount - Int(stream.avail_out)
+        let n = outCount - Int(inflater.z.avail_out)
         if produced + UInt64(n) > entry.uncompressedSize {
             throw fail("inflates to more than its declared size of \(entry.uncompressedSize) bytes")
         }

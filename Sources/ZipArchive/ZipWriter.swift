@@ -1,5 +1,6 @@
 import Bytes
 import CZlib
+import ZlibStream
 
 /// How a `ZipWriter` compresses and lays out entries.
 public struct ZipWriterOptions {
@@ -415,40 +416,36 @@ public final class ZipStreamingEntry {
 
 /// Raw inflate, for the rare spooled entry that deflate did not shrink and must be stored.
 final class ZipWriterInflater {
-    private var stream = z_stream()
+    private let inflater: InflateStream
     private var ended = false
 
     init() throws {
-        let rc = inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else { throw ZipWriterError.zlib("inflateInit2", rc) }
+        guard let inflater = InflateStream(.raw) else { throw ZipWriterError.zlib("inflateInit2", Z_MEM_ERROR) }
+        self.inflater = inflater
     }
-
-    deinit { inflateEnd(&stream) }
 
     /// Inflates `input`, passing output to `emit`; returns true at the end of the stream.
     func inflate(_ input: UnsafeRawBufferPointer, atEnd: Bool,
                  emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         if ended { return true }
         var out = [UInt8](repeating: 0, count: 256 * 1024)
-        stream.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self)) }
-        stream.avail_in = uInt(input.count)
+        inflater.setInput(input)
         try out.withUnsafeMutableBytes { o in
             while true {
-                stream.next_out = o.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.avail_out = uInt(o.count)
-                let rc = CZlib.inflate(&stream, Z_NO_FLUSH)
-                let n = o.count - Int(stream.avail_out)
+                inflater.setOutput(o.baseAddress!, count: o.count)
+                let rc = inflater.inflate()
+                let n = o.count - Int(inflater.z.avail_out)
                 if n > 0 { try emit(UnsafeRawBufferPointer(rebasing: o[0..<n])) }
                 if rc == Z_STREAM_END { ended = true; return }
                 guard rc == Z_OK || rc == Z_BUF_ERROR else { throw ZipWriterError.zlib("inflate", rc) }
-                if stream.avail_out == 0 { continue } // more output may be pending
-                if stream.avail_in == 0 {
+                if inflater.z.avail_out == 0 { continue } // more output may be pending
+                if inflater.z.avail_in == 0 {
                     if atEnd { throw ZipWriterError.zlib("inflate (truncated spool)", Z_DATA_ERROR) }
                     return
                 }
             }
         }
-        stream.next_in = nil
+        inflater.setInput(UnsafeRawBufferPointer(start: nil, count: 0))
         return ended
     }
 }

@@ -1,8 +1,8 @@
 import Benchmark
 import BenchmarkSupport
 import EventDump
-import Foundation
 import Selection
+import StepRequest
 
 /// Selection (SPEC §4) of the two benchmark requests over the dump on disk, 2 threads: the
 /// scan with the selection collectors as visitors, then `finish` (path constraints, sorting)
@@ -12,11 +12,10 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Selection: \(name) over \(Fixture.events) events, 2 threads",
                   configuration: .suite([.megabytesPerSecond, .kiloRowsPerSecond])) { benchmark in
             let request = Fixture.request(name)
-            let payload = try JSONSerialization.jsonObject(with: Data(request.payload.utf8)) as! [String: Any]
-            let stepData = (payload["step_data"] as? [[String: Any]] ?? []).map { $0["actions"] as? [String] }
-            let query = SelectionQuery(workflow: Fixture.workflow(request.workflowID), step: Int64(request.stepIndex),
-                                       start: Fixture.intervalStart, end: Fixture.intervalEnd, stepData: stepData,
-                                       filters: [], target: .steps, limit: nil)
+            let catalog = try Catalog.load(dumpRoot: Fixture.dump.root)
+            let query = try StepRequest.validate(organizationID: request.organizationID, workflowID: request.workflowID,
+                                                 stepIndex: String(request.stepIndex), payload: Array(request.payload.utf8))
+                .flatMap { $0.answerable(in: CatalogDirectory(catalog)) }.get()
             let files = try DumpFiles.list(dumpRoot: Fixture.dump.root)
             try measured(benchmark) {
                 let stores = (0..<2).map { EventStore(index: $0, temporaryDirectory: Fixture.temporaryDirectory) }
