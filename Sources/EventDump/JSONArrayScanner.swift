@@ -1,5 +1,6 @@
 import Bytes
 import Events
+import JSONScan
 
 /// Reads a `.json` event file: one JSON array of event objects (SPEC §1), streamed through a
 /// window so that a file of any size is read in bounded memory. A light structural pass finds
@@ -166,7 +167,7 @@ struct JSONArrayScanner<V: EventVisitor> {
     private mutating func skipWhitespace(_ source: ByteSource, from start: Int) throws -> Int {
         var p = start
         while true {
-            while p < window.count && isJSONWhitespace(window.base[p]) { p += 1 }
+            while p < window.count && JSONBytes.isWhitespace(window.base[p]) { p += 1 }
             if p < window.count || eof { return p }
             dropConsumed(before: &p)
             _ = try fill(source, atLeast: window.count + 1)

@@ -1,4 +1,5 @@
 import Events
+import JSONScan
 
 /// Parses the lines of one NDJSON chunk (SPEC §1): `\n` or `\r\n` endings, empty and
 /// whitespace-only lines skipped, a UTF-8 BOM at the start of the file skipped; each other line
@@ -34,7 +35,7 @@ struct LineScanner<V: EventVisitor> {
         while start < count {
             let end = firstNewline(base + start, count - start).map { start + $0 } ?? count
             var first = start
-            while first < end && isJSONWhitespace(base[first]) { first += 1 }
+            while first < end && JSONBytes.isWhitespace(base[first]) { first += 1 }
             if first < end {
                 if let reason = parseLine(base, from: first, to: end, chunk: chunk) {
                     errors.recordEvent(.init(position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first)),
@@ -59,15 +60,11 @@ struct LineScanner<V: EventVisitor> {
             return error.reason
         }
         var rest = eventEnd
-        while rest < end && isJSONWhitespace(base[rest]) { rest += 1 }
+        while rest < end && JSONBytes.isWhitespace(base[rest]) { rest += 1 }
         if rest < end { return "unexpected data after the event at column \(rest - first + 1)" }
         events += 1
         visitor.visit(&event, bytes: UnsafeRawBufferPointer(start: base + first, count: eventEnd - first),
                       position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first)))
         return nil
     }
-}
-
-@inline(__always) func isJSONWhitespace(_ c: UInt8) -> Bool {
-    c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09
 }

@@ -37,7 +37,7 @@ public enum FuzzTargets {
         let value: JSONValue?
         do { value = try JSONValue.parse(data) } catch { value = nil }
         var s = 0
-        while s < data.count && isWhitespace(data[s]) { s += 1 }
+        while s < data.count && JSONBytes.isWhitespace(data[s]) { s += 1 }
         guard s < data.count else {
             check(value == nil, "JSONValue.parse accepted blank input")
             return
@@ -159,7 +159,7 @@ public enum FuzzTargets {
     private static func looksLikeArray(_ data: UnsafeRawBufferPointer) -> Bool {
         if data.count >= 2 && data[0] == 0x1F && data[1] == 0x8B { return data[data.count - 1] & 1 == 1 }
         var i = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0
-        while i < data.count && isWhitespace(data[i]) { i += 1 }
+        while i < data.count && JSONBytes.isWhitespace(data[i]) { i += 1 }
         return i < data.count && data[i] == UInt8(ascii: "[")
     }
 
@@ -307,11 +307,9 @@ func fail(_ message: String) -> Never {
     abort()
 }
 
-private func isWhitespace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
-
 private func allWhitespace(_ data: UnsafeRawBufferPointer, from i: Int) -> Bool {
     var i = i
-    while i < data.count { if !isWhitespace(data[i]) { return false }; i += 1 }
+    while i < data.count { if !JSONBytes.isWhitespace(data[i]) { return false }; i += 1 }
     return true
 }
 

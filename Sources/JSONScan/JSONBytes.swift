@@ -14,7 +14,7 @@ public enum JSONBytes {
         while i < end {
             let c = p[i]
             // Everything above the space is not whitespace: one compare on the common path.
-            if c > 0x20 || !(c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09) { return i }
+            if c > 0x20 || !isWhitespace(c) { return i }
             i &+= 1
         }
         return i
