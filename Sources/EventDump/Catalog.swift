@@ -25,6 +25,8 @@ public struct Workflow: Sendable, Equatable {
 /// The workflow catalog of a dump.
 public struct Catalog: Sendable {
     public let workflows: [Workflow]
+    /// `workflows` by lower-case `id` and `org_id`: each (id, org) is in the catalog once.
+    private let index: [WorkflowKey: Int]
 
     /// Reads and checks `DUMP/workflows.json`.
     public static func load(dumpRoot: String) throws -> Catalog {
@@ -45,13 +47,20 @@ public struct Catalog: Sendable {
         guard case .array(let entries) = root else {
             throw DumpError.malformedCatalog("workflows.json must be a JSON array, not \(root.pythonTypeName)")
         }
-        return Catalog(workflows: try entries.enumerated().map { try workflow($0.element, at: $0.offset) })
+        let workflows = try entries.enumerated().map { try workflow($0.element, at: $0.offset) }
+        var index: [WorkflowKey: Int] = [:]
+        index.reserveCapacity(workflows.count)
+        for (i, w) in workflows.enumerated() {
+            if let earlier = index.updateValue(i, forKey: WorkflowKey(id: w.id, organizationID: w.organizationID)) {
+                throw DumpError.malformedCatalog("entry \(i): the same \"id\" and \"org_id\" as entry \(earlier)")
+            }
+        }
+        return Catalog(workflows: workflows, index: index)
     }
 
     /// The entry with this id and organization; UUIDs compare case-insensitively (SPEC §3.4).
     public func workflow(id: String, organizationID: String) -> Workflow? {
-        let wid = id.lowercased(), oid = organizationID.lowercased()
-        return workflows.first { $0.id.lowercased() == wid && $0.organizationID.lowercased() == oid }
+        index[WorkflowKey(id: id, organizationID: organizationID)].map { workflows[$0] }
     }
 
     private static func workflow(_ value: JSONValue, at index: Int) throws -> Workflow {
@@ -89,5 +98,15 @@ public struct Catalog: Sendable {
         default: throw fail("\"steps\" must be an array")
         }
         return Workflow(id: id, organizationID: org, type: type, name: name, steps: steps)
+    }
+}
+
+/// A workflow's identity: its UUIDs, lower-cased (they compare ignoring case).
+private struct WorkflowKey: Hashable {
+    let id: String
+    let organizationID: String
+    init(id: String, organizationID: String) {
+        self.id = id.lowercased()
+        self.organizationID = organizationID.lowercased()
     }
 }

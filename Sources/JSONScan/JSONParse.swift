@@ -107,17 +107,24 @@ struct PythonStyleParser {
         return true
     }
 
-    /// An open container while parsing: the values so far (and for an object, the key whose
-    /// value comes next).
+    /// An open container while parsing: where its values (and an object's keys) begin in the
+    /// parser's shared `pending` stacks.
     enum Frame {
-        case array([JSONValue])
-        case object(JSONObject, key: String)
+        case array(firstItem: Int)
+        case object(firstItem: Int, firstKey: Int)
     }
 
     /// The value at `i` (not whitespace) and the index past it. Iterative, with an explicit stack
     /// of open containers, so that deep nesting cannot overflow a thread's stack.
+    ///
+    /// The values of every open container wait in one flat stack (`items`, and `keys` for the
+    /// objects' member names); a container is built once, when it closes, from the top of that
+    /// stack. So each value is copied once into its container: linear time and memory, where
+    /// appending to an array held in the frame itself copied the array on every append.
     mutating func value(at start: Int, depth: Int) throws(JSONSyntaxError) -> (JSONValue, Int) {
         var stack: [Frame] = []
+        var items: [JSONValue] = []
+        var keys: [String] = []
         var i = start
         while true {
             // A value is expected at i.
@@ -135,8 +142,8 @@ struct PythonStyleParser {
                         produced = .object(JSONObject())
                         i += 1
                     } else {
-                        let key = try memberName(&i)
-                        stack.append(.object(JSONObject(), key: key))
+                        stack.append(.object(firstItem: items.count, firstKey: keys.count))
+                        keys.append(try memberName(&i))
                         continue
                     }
                 } else {
@@ -144,7 +151,7 @@ struct PythonStyleParser {
                         produced = .array([])
                         i += 1
                     } else {
-                        stack.append(.array([]))
+                        stack.append(.array(firstItem: items.count))
                         continue
                     }
                 }
@@ -172,31 +179,35 @@ struct PythonStyleParser {
             }
             // Hand the value to the open containers, closing those that end here.
             attach: while true {
-                guard let frame = stack.popLast() else { return (produced, i) }
+                guard let frame = stack.last else { return (produced, i) }
                 i = JSONBytes.skipWhitespace(p, i, end)
+                items.append(produced)
                 switch frame {
-                case .array(var items):
-                    items.append(produced)
+                case .array(let first):
                     if at(i, is: 0x5D) {
-                        produced = .array(items)
+                        produced = .array(Array(items[first...]))
+                        items.removeSubrange(first...)
+                        stack.removeLast()
                         i += 1
                         continue attach
                     }
                     guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
                     i = JSONBytes.skipWhitespace(p, i + 1, end)
-                    stack.append(.array(items))
                     break attach
-                case .object(var object, let key):
-                    object.set(key, produced)
+                case .object(let first, let firstKey):
                     if at(i, is: 0x7D) {
+                        var object = JSONObject(minimumCapacity: items.count - first)
+                        for (key, member) in zip(keys[firstKey...], items[first...]) { object.set(key, member) }
                         produced = .object(object)
+                        items.removeSubrange(first...)
+                        keys.removeSubrange(firstKey...)
+                        stack.removeLast()
                         i += 1
                         continue attach
                     }
                     guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
                     i = JSONBytes.skipWhitespace(p, i + 1, end)
-                    let next = try memberName(&i)
-                    stack.append(.object(object, key: next))
+                    keys.append(try memberName(&i))
                     break attach
                 }
             }

@@ -34,6 +34,12 @@ public struct JSONObject: Equatable, Sendable {
 
     public init() {}
 
+    /// An empty object with room for `count` members without rehashing.
+    public init(minimumCapacity count: Int) {
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     public subscript(key: String) -> JSONValue? { values[key] }
 
     public mutating func set(_ key: String, _ value: JSONValue) {
