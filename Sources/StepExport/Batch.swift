@@ -41,12 +41,13 @@ public struct BatchOutcome: Sendable {
 /// Many requests against one dump (SPEC §10). The dump is scanned once: every event goes to
 /// every job's selection. Jobs are independent — one failing never stops or spoils another.
 public enum Batch {
-    struct Job {
-        let organizationID: String
-        let workflowID: String
-        let stepIndex: String
-        let payload: JSONValue
-        let output: String?
+    /// One job of a manifest, as `parseManifest` reads it.
+    public struct Job {
+        public let organizationID: String
+        public let workflowID: String
+        public let stepIndex: String
+        public let payload: JSONValue
+        public let output: String?
     }
 
     /// `outputRoot`: the folder every output must lie in (nil: the manifest's folder).
@@ -141,7 +142,7 @@ public enum Batch {
     /// A manifest is `{"dump": "…", "jobs": [{"organization_id", "workflow_id", "step_index", "payload", "output"}]}`.
     /// A job's missing or mistyped path field fails that job with 404, as a bad path would; a
     /// missing payload is JSON null (400); a missing output is the API's file name.
-    static func parseManifest(_ bytes: [UInt8]) throws -> (dump: String, jobs: [Job]) {
+    public static func parseManifest(_ bytes: [UInt8]) throws(ManifestError) -> (dump: String, jobs: [Job]) {
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes)
@@ -155,7 +156,7 @@ public enum Batch {
         guard case .array(let items)? = object["jobs"] else {
             throw ManifestError(description: "the manifest needs \"jobs\": an array of jobs")
         }
-        let jobs = try items.enumerated().map { (i, item) -> Job in
+        let jobs = try items.enumerated().map { (i, item) throws(ManifestError) -> Job in
             guard case .object(let job) = item else { throw ManifestError(description: "jobs[\(i)] must be an object") }
             func text(_ key: String) -> String {
                 if case .string(let s)? = job[key] { return s }
