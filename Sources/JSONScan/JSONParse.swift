@@ -20,6 +20,26 @@ extension JSONValue {
     /// DRF's `parse_constant`); where Python accepts and StepExport does not (lone surrogates,
     /// nesting depth) the message keeps Python's style. Positions (`char`) count code points.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        // Not streaming, the whole value is always built.
+        try document(bytes, streamingElements: nil) ?? .null
+    }
+
+    /// As `parse`, for a document whose top level should be an array (a catalog): each element
+    /// goes to `body` as soon as it is parsed and the array itself is never built, so a catalog
+    /// of a million entries holds one entry's tree at a time. The errors are `parse`'s, for the
+    /// whole document (elements already handed over are then to be dropped). Returns nil when
+    /// the top level was an array, else that value (and `body` was not called).
+    public static func parseElements(_ bytes: [UInt8], _ body: (JSONValue) -> Void) throws(JSONSyntaxError) -> JSONValue? {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONSyntaxError) -> JSONValue? in
+                try withoutActuallyEscaping(body) { body throws(JSONSyntaxError) in try document(buffer, streamingElements: body) }
+            }
+        }
+        return try result.get()
+    }
+
+    private static func document(_ bytes: UnsafeRawBufferPointer,
+                                 streamingElements body: ((JSONValue) -> Void)?) throws(JSONSyntaxError) -> JSONValue? {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONSyntaxError(reason: "Expecting value: line 1 column 1 (char 0)")
         }
@@ -37,7 +57,14 @@ extension JSONValue {
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
             throw parser.error("Unexpected UTF-8 BOM (decode using utf-8-sig)", at: 0)
         }
-        let (value, after) = try parser.value(at: JSONBytes.skipWhitespace(p, 0, n), depth: 0)
+        let start = JSONBytes.skipWhitespace(p, 0, n)
+        let value: JSONValue?
+        let after: Int
+        if let body, parser.at(start, is: 0x5B) {
+            (value, after) = (nil, try parser.elements(at: start, body))
+        } else {
+            (value, after) = try parser.value(at: start, depth: 0)
+        }
         let rest = JSONBytes.skipWhitespace(p, after, n)
         if rest != n { throw parser.error("Extra data", at: rest) }
         if let at = parser.loneSurrogateAt {
@@ -211,6 +238,21 @@ struct PythonStyleParser {
                     break attach
                 }
             }
+        }
+    }
+
+    /// The top-level array opening at `start`, each element handed to `body` in turn instead of
+    /// being kept; the same steps, and so the same errors, as `value` takes for an array.
+    mutating func elements(at start: Int, _ body: (JSONValue) -> Void) throws(JSONSyntaxError) -> Int {
+        var i = JSONBytes.skipWhitespace(p, start + 1, end)
+        if at(i, is: 0x5D) { return i + 1 }
+        while true {
+            let (element, next) = try value(at: i, depth: 1)
+            body(element)
+            i = JSONBytes.skipWhitespace(p, next, end)
+            if at(i, is: 0x5D) { return i + 1 }
+            guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
+            i = JSONBytes.skipWhitespace(p, i + 1, end)
         }
     }
 
