@@ -23,6 +23,20 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// Entries are checked as they are parsed, but a JSON error anywhere wins over a bad entry
+    /// before it, as when the whole document was parsed first.
+    func testAJSONErrorAfterABadEntryIsTheOneReported() {
+        func detail(_ text: String) -> String? {
+            do { _ = try Catalog.parse(Array(text.utf8)); return nil } catch { return (error as? DumpError)?.detail }
+        }
+        XCTAssertEqual(detail(#"[{"id":1},"# + entry(id, org, name: "a") + ",]"),
+                       "Malformed workflow catalog: workflows.json is not valid JSON: Expecting value: line 1 column 130 (char 129)")
+        XCTAssertEqual(detail(#"[{"id":1},"# + entry(id, org, name: "a") + "]"),
+                       #"Malformed workflow catalog: entry 0: "id" must be a UUID string"#)
+        XCTAssertEqual(detail(#"{"id":1}"#), "Malformed workflow catalog: workflows.json must be a JSON array, not dict")
+        XCTAssertEqual(detail("[]  x"), "Malformed workflow catalog: workflows.json is not valid JSON: Extra data: line 1 column 5 (char 4)")
+    }
+
     func testTheSameIdInTwoOrganizationsIsTwoWorkflows() throws {
         let text = "[" + entry(id, org, name: "a") + "," + entry(id, other, name: "b") + "]"
         let catalog = try Catalog.parse(Array(text.utf8))
