@@ -17,8 +17,8 @@ let package = Package(
         .library(name: "StepExport", targets: ["StepExport"]),
         // The engine's parts, for the benchmark package in Benchmarks/ (never built by `swift test`'s needs alone).
         .library(name: "StepExportParts", targets: [
-            "Bytes", "Timestamps", "Events", "StepRequest", "EventDump", "Selection", "Table", "CSVWriter", "ZipArchive",
-            "XLSXWriter", "DumpGenerator",
+            "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection", "Table", "CSVWriter",
+            "ZipArchive", "XLSXWriter", "DumpGenerator",
         ]),
         // Entry points of the fuzzers in Fuzz/ (a separate package), also run by the tests.
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
@@ -69,7 +69,7 @@ let package = Package(
         // What each fuzzer in Fuzz/ runs on one input; FuzzCorpusTests replays the corpora through it.
         .target(name: "FuzzTargets", dependencies: [
             "Bytes", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",
-            "ZipArchive", "XLSXReader",
+            "ZipArchive", "XLSXReader", "StepExport",
         ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
             "Bytes", "StepRequest", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator",

@@ -9,7 +9,7 @@ let engine: [Target.Dependency] = [
     "BenchmarkSupport",
 ]
 
-let suites = ["JSONScanning", "Selection", "CSVWriting", "SheetXML", "Deflate"]
+let suites = ["JSONScanning", "Selection", "CSVWriting", "SheetXML", "Deflate", "ValueParsing"]
 
 let package = Package(
     name: "StepExportBenchmarks",

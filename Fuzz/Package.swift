@@ -5,7 +5,7 @@ import PackageDescription
 // their own so that `swift test` at the root never builds them; build and run with `./run.sh`
 // (`swift build -c debug --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address`; see run.sh). Each executable only forwards
 // libFuzzer's input to `FuzzTargets.<target>`, which the root's FuzzCorpusTests also call.
-let fuzzers = ["FuzzJSON", "FuzzPayload", "FuzzDump", "FuzzXLSX"]
+let fuzzers = ["FuzzJSON", "FuzzPayload", "FuzzDump", "FuzzXLSX", "FuzzCatalog", "FuzzManifest"]
 
 let package = Package(
     name: "StepExportFuzz",

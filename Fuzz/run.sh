@@ -6,14 +6,14 @@
 #     Fuzz/.build/debug/Fuzz<Target> Fuzz/.build/findings/<file>
 # and once fixed, add it to Fuzz/Corpus/<target>/ so FuzzCorpusTests keeps checking it.
 #
-# Usage: Fuzz/run.sh [SECONDS] [TARGET…]     TARGET: json payload dump xlsx (default: all)
+# Usage: Fuzz/run.sh [SECONDS] [TARGET…]     TARGET: json payload dump xlsx catalog manifest (default: all)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(json payload dump xlsx)
+[ ${#targets[@]} -gt 0 ] || targets=(json payload dump xlsx catalog manifest)
 
 # `--sanitize=fuzzer --sanitize=address` does not work: SwiftPM passes them as two
 # `-sanitize=` flags in no fixed order and swiftc keeps only the last, so each module randomly
@@ -21,14 +21,14 @@ targets=("$@")
 # `main` of its own); the combined flag, given last, instruments every module for both.
 swift build -c debug --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
 
-declare -A executable=([json]=FuzzJSON [payload]=FuzzPayload [dump]=FuzzDump [xlsx]=FuzzXLSX)
-declare -A max_len=([json]=16384 [payload]=8192 [dump]=65536 [xlsx]=32768)
+declare -A executable=([json]=FuzzJSON [payload]=FuzzPayload [dump]=FuzzDump [xlsx]=FuzzXLSX [catalog]=FuzzCatalog [manifest]=FuzzManifest)
+declare -A max_len=([json]=16384 [payload]=8192 [dump]=65536 [xlsx]=32768 [catalog]=16384 [manifest]=16384)
 
 mkdir -p .build/findings
 status=0
 for target in "${targets[@]}"; do
     exe="${executable[$target]:-}"
-    [ -n "$exe" ] || { echo "unknown target $target (json, payload, dump, xlsx)" >&2; exit 64; }
+    [ -n "$exe" ] || { echo "unknown target $target (json, payload, dump, xlsx, catalog, manifest)" >&2; exit 64; }
     # New inputs go to a scratch corpus; the checked-in seeds are only read.
     # The section list is read whole first: `objdump | grep -q` under pipefail fails whenever grep
     # finds the section and exits before objdump has written the rest (SIGPIPE), which is how a

@@ -11,7 +11,7 @@ import Darwin
 /// Open addressing with linear probing over a power-of-two slot array; full 64-bit hashes are
 /// kept so probes compare bytes only on a hash match.
 public final class ByteStringTable {
-    private let arena = ByteBuffer(capacity: 4096)
+    private let arena: ByteBuffer
     private var offsets: [Int] = []
     private var lengths: [Int32] = []
     private var hashes: [UInt64] = []
@@ -19,7 +19,10 @@ public final class ByteStringTable {
     private var slots: [Int32]
     private var mask: Int
 
+    /// Memory follows `expectedCount` (32 bytes of arena per string, at most 4 KiB up front), so
+    /// that a small table is small: a batch holds several per job.
     public init(expectedCount: Int = 16) {
+        arena = ByteBuffer(capacity: min(4096, expectedCount * 32))
         var size = 16
         while size < expectedCount * 2 { size <<= 1 }
         slots = [Int32](repeating: 0, count: size)

@@ -25,6 +25,8 @@ public struct Workflow: Sendable, Equatable {
 /// The workflow catalog of a dump.
 public struct Catalog: Sendable {
     public let workflows: [Workflow]
+    /// `workflows` by lower-case `id` and `org_id`: each (id, org) is in the catalog once.
+    private let index: [WorkflowKey: Int]
 
     /// Reads and checks `DUMP/workflows.json`.
     public static func load(dumpRoot: String) throws -> Catalog {
@@ -35,23 +37,43 @@ public struct Catalog: Sendable {
         return try parse(Array(data))
     }
 
+    /// Each entry is checked as the parser hands it over (the catalog's tree is never built
+    /// whole); an entry's error is reported once the document has proved to be valid JSON, whose
+    /// own errors come first.
     public static func parse(_ bytes: [UInt8]) throws -> Catalog {
-        let root: JSONValue
+        var workflows: [Workflow] = []
+        var index: [WorkflowKey: Int] = [:]
+        var entryError: DumpError?
+        let notArray: JSONValue?
         do {
-            root = try JSONValue.parse(bytes)
+            notArray = try JSONValue.parseElements(bytes) { entry in
+                guard entryError == nil else { return }
+                do {
+                    let i = workflows.count
+                    let w = try workflow(entry, at: i)
+                    // Both ids were checked as UUIDs, so the key exists.
+                    guard let key = WorkflowKey(id: w.id, organizationID: w.organizationID) else { return }
+                    if let earlier = index.updateValue(i, forKey: key) {
+                        throw DumpError.malformedCatalog("entry \(i): the same \"id\" and \"org_id\" as entry \(earlier)")
+                    }
+                    workflows.append(w)
+                } catch {
+                    entryError = error as? DumpError ?? .malformedCatalog("\(error)")
+                }
+            }
         } catch {
             throw DumpError.malformedCatalog("workflows.json is not valid JSON: \(error.reason)")
         }
-        guard case .array(let entries) = root else {
-            throw DumpError.malformedCatalog("workflows.json must be a JSON array, not \(root.pythonTypeName)")
+        if let notArray {
+            throw DumpError.malformedCatalog("workflows.json must be a JSON array, not \(notArray.pythonTypeName)")
         }
-        return Catalog(workflows: try entries.enumerated().map { try workflow($0.element, at: $0.offset) })
+        if let entryError { throw entryError }
+        return Catalog(workflows: workflows, index: index)
     }
 
     /// The entry with this id and organization; UUIDs compare case-insensitively (SPEC §3.4).
     public func workflow(id: String, organizationID: String) -> Workflow? {
-        let wid = id.lowercased(), oid = organizationID.lowercased()
-        return workflows.first { $0.id.lowercased() == wid && $0.organizationID.lowercased() == oid }
+        WorkflowKey(id: id, organizationID: organizationID).flatMap { index[$0] }.map { workflows[$0] }
     }
 
     private static func workflow(_ value: JSONValue, at index: Int) throws -> Workflow {
@@ -89,5 +111,47 @@ public struct Catalog: Sendable {
         default: throw fail("\"steps\" must be an array")
         }
         return Workflow(id: id, organizationID: org, type: type, name: name, steps: steps)
+    }
+}
+
+/// A workflow's identity: its two UUIDs as 128-bit numbers, so that case does not matter and
+/// nothing is allocated per entry (a catalog may hold a million).
+private struct WorkflowKey: Hashable {
+    let id: (UInt64, UInt64)
+    let organizationID: (UInt64, UInt64)
+
+    /// Nil unless both are UUIDs.
+    init?(id: String, organizationID: String) {
+        guard let i = WorkflowKey.bits(id), let o = WorkflowKey.bits(organizationID) else { return nil }
+        self.id = i
+        self.organizationID = o
+    }
+
+    /// A UUID's 32 hex digits as two words (its dashes skipped); nil for anything else.
+    private static func bits(_ uuid: String) -> (UInt64, UInt64)? {
+        var words: (UInt64, UInt64) = (0, 0)
+        var n = 0, digits = 0
+        for c in uuid.utf8 {
+            defer { n += 1 }
+            if n == 8 || n == 13 || n == 18 || n == 23 {
+                guard c == 0x2D else { return nil }
+                continue
+            }
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x41...0x46, 0x61...0x66: v = (c | 0x20) - 0x61 + 10
+            default: return nil
+            }
+            if digits < 16 { words.0 = words.0 << 4 | UInt64(v) } else { words.1 = words.1 << 4 | UInt64(v) }
+            digits += 1
+        }
+        return n == 36 ? words : nil
+    }
+
+    static func == (a: WorkflowKey, b: WorkflowKey) -> Bool { a.id == b.id && a.organizationID == b.organizationID }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(id.0); hasher.combine(id.1); hasher.combine(organizationID.0); hasher.combine(organizationID.1)
     }
 }

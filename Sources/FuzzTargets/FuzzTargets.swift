@@ -4,6 +4,7 @@ import EventDump
 import Events
 import Foundation
 import JSONScan
+import StepExport
 import StepRequest
 import Table
 import Timestamps
@@ -26,6 +27,8 @@ public enum FuzzTargets {
         ("payload", payloadValidator),
         ("dump", dumpReader),
         ("xlsx", xlsxReader),
+        ("catalog", catalogParser),
+        ("manifest", manifestParser),
     ]
 
     // MARK: - json: EventParser and JSONValue.parse
@@ -321,6 +324,61 @@ func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
         case .scalarValue: continue
         case .emptyInput: return true
         case .error: return false
+        }
+    }
+}
+
+extension FuzzTargets {
+    // MARK: - catalog: Catalog.parse
+
+    /// The input as `workflows.json`: a catalog or a one-line malformed-catalog error. A catalog
+    /// has one workflow per array element, each found again by its id and organization in any
+    /// case; JSON that `JSONValue.parse` rejects is never a catalog.
+    public static func catalogParser(_ data: UnsafeRawBufferPointer) {
+        let bytes = Array(data)
+        let value = try? JSONValue.parse(bytes)
+        do {
+            let catalog = try Catalog.parse(bytes)
+            guard case .array(let entries)? = value else { fail("a catalog from what is not a JSON array") }
+            check(catalog.workflows.count == entries.count, "\(catalog.workflows.count) workflows from \(entries.count) entries")
+            for w in catalog.workflows {
+                check(catalog.workflow(id: w.id.uppercased(), organizationID: w.organizationID.lowercased()) == w,
+                      "workflow \(w.id) of \(w.organizationID) not found again")
+            }
+        } catch let error as DumpError {
+            guard case .malformedCatalog(let reason) = error else { fail("a catalog error that is not malformedCatalog: \(error)") }
+            check(!reason.isEmpty && !error.detail.utf8.contains(0x0A), "catalog error not one line: \(error.detail)")
+            if value == nil { check(reason.hasPrefix("workflows.json is not valid JSON: "), "invalid JSON reported as \(reason)") }
+        } catch {
+            fail("Catalog.parse threw \(type(of: error)): \(error)")
+        }
+    }
+
+    // MARK: - manifest: Batch.parseManifest and each job's request
+
+    /// The input as a batch manifest: jobs or a manifest error. Each job of a manifest that
+    /// parses is validated as `batch` validates it, answering a request or a 400/404 body, the
+    /// same as its payload's bytes give; a job's output is never empty.
+    public static func manifestParser(_ data: UnsafeRawBufferPointer) {
+        let value = try? JSONValue.parse(data)
+        do {
+            let (_, jobs) = try Batch.parseManifest(Array(data))
+            guard case .object(let root)? = value, case .array(let items)? = root["jobs"] else {
+                fail("a manifest from what is not an object with a jobs array")
+            }
+            check(jobs.count == items.count, "\(jobs.count) jobs from \(items.count) items")
+            for job in jobs {
+                check(job.output.map { !$0.isEmpty } ?? true, "an empty output")
+                let result = StepRequest.validate(organizationID: job.organizationID, workflowID: job.workflowID,
+                                                  stepIndex: job.stepIndex, payload: job.payload)
+                if case .failure(let error) = result {
+                    check(error.status == 400 || error.status == 404, "job error with status \(error.status)")
+                    check(!error.body.utf8.contains(0x0A), "a multi-line error body")
+                }
+            }
+        } catch {
+            check(!error.description.isEmpty && !error.description.utf8.contains(0x0A), "manifest error not one line: \(error)")
+            if value == nil { check(error.description.hasPrefix("the manifest is not valid JSON: "), "invalid JSON reported as \(error)") }
         }
     }
 }

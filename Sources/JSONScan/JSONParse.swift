@@ -20,6 +20,26 @@ extension JSONValue {
     /// DRF's `parse_constant`); where Python accepts and StepExport does not (lone surrogates,
     /// nesting depth) the message keeps Python's style. Positions (`char`) count code points.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        // Not streaming, the whole value is always built.
+        try document(bytes, streamingElements: nil) ?? .null
+    }
+
+    /// As `parse`, for a document whose top level should be an array (a catalog): each element
+    /// goes to `body` as soon as it is parsed and the array itself is never built, so a catalog
+    /// of a million entries holds one entry's tree at a time. The errors are `parse`'s, for the
+    /// whole document (elements already handed over are then to be dropped). Returns nil when
+    /// the top level was an array, else that value (and `body` was not called).
+    public static func parseElements(_ bytes: [UInt8], _ body: (JSONValue) -> Void) throws(JSONSyntaxError) -> JSONValue? {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONSyntaxError) -> JSONValue? in
+                try withoutActuallyEscaping(body) { body throws(JSONSyntaxError) in try document(buffer, streamingElements: body) }
+            }
+        }
+        return try result.get()
+    }
+
+    private static func document(_ bytes: UnsafeRawBufferPointer,
+                                 streamingElements body: ((JSONValue) -> Void)?) throws(JSONSyntaxError) -> JSONValue? {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw JSONSyntaxError(reason: "Expecting value: line 1 column 1 (char 0)")
         }
@@ -37,7 +57,14 @@ extension JSONValue {
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
             throw parser.error("Unexpected UTF-8 BOM (decode using utf-8-sig)", at: 0)
         }
-        let (value, after) = try parser.value(at: JSONBytes.skipWhitespace(p, 0, n), depth: 0)
+        let start = JSONBytes.skipWhitespace(p, 0, n)
+        let value: JSONValue?
+        let after: Int
+        if let body, parser.at(start, is: 0x5B) {
+            (value, after) = (nil, try parser.elements(at: start, body))
+        } else {
+            (value, after) = try parser.value(at: start, depth: 0)
+        }
         let rest = JSONBytes.skipWhitespace(p, after, n)
         if rest != n { throw parser.error("Extra data", at: rest) }
         if let at = parser.loneSurrogateAt {
@@ -107,17 +134,24 @@ struct PythonStyleParser {
         return true
     }
 
-    /// An open container while parsing: the values so far (and for an object, the key whose
-    /// value comes next).
+    /// An open container while parsing: where its values (and an object's keys) begin in the
+    /// parser's shared `pending` stacks.
     enum Frame {
-        case array([JSONValue])
-        case object(JSONObject, key: String)
+        case array(firstItem: Int)
+        case object(firstItem: Int, firstKey: Int)
     }
 
     /// The value at `i` (not whitespace) and the index past it. Iterative, with an explicit stack
     /// of open containers, so that deep nesting cannot overflow a thread's stack.
+    ///
+    /// The values of every open container wait in one flat stack (`items`, and `keys` for the
+    /// objects' member names); a container is built once, when it closes, from the top of that
+    /// stack. So each value is copied once into its container: linear time and memory, where
+    /// appending to an array held in the frame itself copied the array on every append.
     mutating func value(at start: Int, depth: Int) throws(JSONSyntaxError) -> (JSONValue, Int) {
         var stack: [Frame] = []
+        var items: [JSONValue] = []
+        var keys: [String] = []
         var i = start
         while true {
             // A value is expected at i.
@@ -135,8 +169,8 @@ struct PythonStyleParser {
                         produced = .object(JSONObject())
                         i += 1
                     } else {
-                        let key = try memberName(&i)
-                        stack.append(.object(JSONObject(), key: key))
+                        stack.append(.object(firstItem: items.count, firstKey: keys.count))
+                        keys.append(try memberName(&i))
                         continue
                     }
                 } else {
@@ -144,7 +178,7 @@ struct PythonStyleParser {
                         produced = .array([])
                         i += 1
                     } else {
-                        stack.append(.array([]))
+                        stack.append(.array(firstItem: items.count))
                         continue
                     }
                 }
@@ -172,34 +206,53 @@ struct PythonStyleParser {
             }
             // Hand the value to the open containers, closing those that end here.
             attach: while true {
-                guard let frame = stack.popLast() else { return (produced, i) }
+                guard let frame = stack.last else { return (produced, i) }
                 i = JSONBytes.skipWhitespace(p, i, end)
+                items.append(produced)
                 switch frame {
-                case .array(var items):
-                    items.append(produced)
+                case .array(let first):
                     if at(i, is: 0x5D) {
-                        produced = .array(items)
+                        produced = .array(Array(items[first...]))
+                        items.removeSubrange(first...)
+                        stack.removeLast()
                         i += 1
                         continue attach
                     }
                     guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
                     i = JSONBytes.skipWhitespace(p, i + 1, end)
-                    stack.append(.array(items))
                     break attach
-                case .object(var object, let key):
-                    object.set(key, produced)
+                case .object(let first, let firstKey):
                     if at(i, is: 0x7D) {
+                        var object = JSONObject(minimumCapacity: items.count - first)
+                        for (key, member) in zip(keys[firstKey...], items[first...]) { object.set(key, member) }
                         produced = .object(object)
+                        items.removeSubrange(first...)
+                        keys.removeSubrange(firstKey...)
+                        stack.removeLast()
                         i += 1
                         continue attach
                     }
                     guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
                     i = JSONBytes.skipWhitespace(p, i + 1, end)
-                    let next = try memberName(&i)
-                    stack.append(.object(object, key: next))
+                    keys.append(try memberName(&i))
                     break attach
                 }
             }
+        }
+    }
+
+    /// The top-level array opening at `start`, each element handed to `body` in turn instead of
+    /// being kept; the same steps, and so the same errors, as `value` takes for an array.
+    mutating func elements(at start: Int, _ body: (JSONValue) -> Void) throws(JSONSyntaxError) -> Int {
+        var i = JSONBytes.skipWhitespace(p, start + 1, end)
+        if at(i, is: 0x5D) { return i + 1 }
+        while true {
+            let (element, next) = try value(at: i, depth: 1)
+            body(element)
+            i = JSONBytes.skipWhitespace(p, next, end)
+            if at(i, is: 0x5D) { return i + 1 }
+            guard at(i, is: 0x2C) else { throw error("Expecting ',' delimiter", at: i) }
+            i = JSONBytes.skipWhitespace(p, i + 1, end)
         }
     }
 

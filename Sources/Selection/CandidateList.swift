@@ -2,6 +2,9 @@
 /// grows to millions has no moment holding the old and the new copy (as an array has when it
 /// doubles), and memory grows with the count, not in powers of two. `takeAll` hands the list
 /// over as one array, freeing each block as soon as it is copied.
+///
+/// The first block grows as an array does, from nothing: a list that keeps a few rows costs a
+/// few hundred bytes, not 2 MiB (a batch has one list per job and thread).
 struct CandidateList {
     static let blockSize = 1 << 16
 
@@ -11,7 +14,7 @@ struct CandidateList {
     mutating func append(_ c: Candidate) {
         if count % CandidateList.blockSize == 0 {
             blocks.append([])
-            blocks[blocks.count - 1].reserveCapacity(CandidateList.blockSize)
+            if count > 0 { blocks[blocks.count - 1].reserveCapacity(CandidateList.blockSize) }
         }
         blocks[blocks.count - 1].append(c)
         count += 1

@@ -40,11 +40,13 @@ struct Candidate {
 public final class SelectionCollector: EventVisitor {
     let query: CompiledQuery
     let store: EventStore
+    // The tables and the scratch buffer start small and grow: a collector that sees few flows
+    // costs a few kilobytes, which a batch of 10,000 jobs (two or more collectors each) needs.
     /// Flows seen, interned; `flowReached[j][flow]` says the flow has a matching event at
     /// `query.earlier[j].step`.
-    let flows = ByteStringTable(expectedCount: 1024)
+    let flows = ByteStringTable()
     var flowReached: [[Bool]]
-    let visitors = ByteStringTable(expectedCount: 1024)
+    let visitors = ByteStringTable()
     var steps = CandidateList()
     /// With `triggered_goal`: each step row's visitor id (-1 for none), aligned with `steps`.
     var stepVisitors: [Int32] = []
@@ -53,7 +55,7 @@ public final class SelectionCollector: EventVisitor {
     public var stepRowCount: Int { steps.count }
     /// Spool offsets of kept events from gzip files (`Candidate.spooled` indexes it).
     var spooled: [Int64] = []
-    private let scratch = ByteBuffer(capacity: 4096)
+    private let scratch = ByteBuffer(capacity: 256)
 
     init(query: CompiledQuery, store: EventStore) {
         self.query = query

@@ -1,3 +1,4 @@
+import Bytes
 import EventDump
 import Events
 import Foundation
@@ -27,6 +28,9 @@ public struct BatchOutcome: Sendable {
             if r.skipped > 0 {
                 line += ",\"skipped\":\(r.skipped),\"first_skipped\":\(ErrorBodyJSON.quoted(r.firstSkipped ?? ""))"
             }
+            if r.otherFiles > 0 {
+                line += ",\"other_files\":\(r.otherFiles),\"first_other_file\":\(ErrorBodyJSON.quoted(r.firstOtherFile ?? ""))"
+            }
             return line + "}"
         case .failure(let e):
             return "{\"job\":\(job),\"status\":\(e.status),\"error\":\(e.body)}"
@@ -37,15 +41,18 @@ public struct BatchOutcome: Sendable {
 /// Many requests against one dump (SPEC §10). The dump is scanned once: every event goes to
 /// every job's selection. Jobs are independent — one failing never stops or spoils another.
 public enum Batch {
-    struct Job {
-        let organizationID: String
-        let workflowID: String
-        let stepIndex: String
-        let payload: JSONValue
-        let output: String?
+    /// One job of a manifest, as `parseManifest` reads it.
+    public struct Job {
+        public let organizationID: String
+        public let workflowID: String
+        public let stepIndex: String
+        public let payload: JSONValue
+        public let output: String?
     }
 
-    public static func run(manifestPath: String, options: ExportOptions, parallelJobs: Int) throws -> [BatchOutcome] {
+    /// `outputRoot`: the folder every output must lie in (nil: the manifest's folder).
+    public static func run(manifestPath: String, outputRoot: String? = nil, options: ExportOptions,
+                           parallelJobs: Int) throws -> [BatchOutcome] {
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             throw ManifestError(description: "cannot read the manifest \(manifestPath)")
         }
@@ -58,21 +65,28 @@ public enum Batch {
             PreparedExport.prepare(StepRequest.validate(organizationID: job.organizationID, workflowID: job.workflowID,
                                                         stepIndex: job.stepIndex, payload: job.payload), dump: dump)
         }
+        // Every output settled before any job runs.
+        var options = options
+        options.readFiles.formUnion(dump.readFiles())
+        if let manifest = FileIdentity(path: manifestPath) { options.readFiles.insert(manifest) }
+        let outputs = try BatchOutputs(
+            zip(jobs, prepared).map { job, p in job.output ?? (try? p.get())?.fileName },
+            base: base.path, root: outputRoot ?? base.path, readFiles: options.readFiles)
         let stores = options.makeStores()
         var selections: [Int: Selection] = [:]
         for (i, p) in prepared.enumerated() {
             if case .success(let export) = p { selections[i] = Selection(query: export.query, stores: stores) }
         }
         var scan: Result<ScanReport, RequestError> = .success(ScanReport())
-        var files: [DumpFile] = []
+        var listing = DumpListing()
         if !selections.isEmpty {
             let order = selections.keys.sorted()
             let visitors = (0..<options.threads).map { t in
                 FanOutVisitor(targets: order.map { selections[$0]!.collectors[t] })
             }
             do {
-                files = try dump.files()
-                scan = .success(try DumpScanner.scan(files: files, visitors: visitors, stores: stores,
+                listing = try dump.listing()
+                scan = .success(try DumpScanner.scan(files: listing.files, visitors: visitors, stores: stores,
                                                      options: options.scanOptions))
             } catch {
                 scan = .failure(.dumpError(error as! DumpError))
@@ -89,8 +103,8 @@ public enum Batch {
             while true {
                 let i = next.increment()
                 guard i < jobs.count else { return }
-                let outcome = runJob(i, jobs[i], prepared[i], selections[i], files, stores, renderThreads: renderThreads,
-                                     scan, base: base, options: options)
+                let outcome = runJob(i, jobs[i], prepared[i], selections[i], listing, stores, renderThreads: renderThreads,
+                                     scan, path: outputs.paths[i], options: options)
                 lock.lock(); outcomes[i] = outcome; lock.unlock()
             }
         }
@@ -98,13 +112,13 @@ public enum Batch {
     }
 
     private static func runJob(_ i: Int, _ job: Job, _ prepared: Result<PreparedExport, RequestError>,
-                               _ selection: Selection?, _ files: [DumpFile], _ stores: [EventStore], renderThreads: Int,
+                               _ selection: Selection?, _ listing: DumpListing, _ stores: [EventStore], renderThreads: Int,
                                _ scan: Result<ScanReport, RequestError>,
-                               base: URL, options: ExportOptions) -> BatchOutcome {
+                               path: String?, options: ExportOptions) -> BatchOutcome {
         let started = Date()
-        guard case .success(let export) = prepared, let selection else {
+        guard case .success(let export) = prepared, let selection, let path else {
             if case .failure(let e) = prepared { return BatchOutcome(job: i, result: .failure(e), output: job.output ?? "") }
-            preconditionFailure("a prepared job always has a selection")
+            preconditionFailure("a prepared job always has a selection and an output")
         }
         let output = job.output ?? export.fileName
         let report: ScanReport
@@ -112,11 +126,13 @@ public enum Batch {
         case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output)
         case .success(let r): report = r
         }
-        let result = Exporter.write(export, selection: selection, files: files, stores: stores,
-                                    renderThreads: renderThreads, output: .file(resolve(output, against: base)), options: options).map { written in
+        if let reason = BatchOutputs.createFolders(for: path) {
+            return BatchOutcome(job: i, result: .failure(.detail(500, "Cannot write \(path): \(reason)")), output: output)
+        }
+        let result = Exporter.write(export, selection: selection, files: listing.files, stores: stores,
+                                    renderThreads: renderThreads, output: .file(path), options: options).map { written in
             var r = written
-            r.skipped = report.skipped
-            r.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
+            r.report(report, listing)
             r.seconds = Date().timeIntervalSince(started)
             return r
         }
@@ -126,7 +142,7 @@ public enum Batch {
     /// A manifest is `{"dump": "…", "jobs": [{"organization_id", "workflow_id", "step_index", "payload", "output"}]}`.
     /// A job's missing or mistyped path field fails that job with 404, as a bad path would; a
     /// missing payload is JSON null (400); a missing output is the API's file name.
-    static func parseManifest(_ bytes: [UInt8]) throws -> (dump: String, jobs: [Job]) {
+    public static func parseManifest(_ bytes: [UInt8]) throws(ManifestError) -> (dump: String, jobs: [Job]) {
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes)
@@ -140,7 +156,7 @@ public enum Batch {
         guard case .array(let items)? = object["jobs"] else {
             throw ManifestError(description: "the manifest needs \"jobs\": an array of jobs")
         }
-        let jobs = try items.enumerated().map { (i, item) -> Job in
+        let jobs = try items.enumerated().map { (i, item) throws(ManifestError) -> Job in
             guard case .object(let job) = item else { throw ManifestError(description: "jobs[\(i)] must be an object") }
             func text(_ key: String) -> String {
                 if case .string(let s)? = job[key] { return s }

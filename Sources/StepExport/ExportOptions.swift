@@ -1,3 +1,4 @@
+import Bytes
 import CSVWriter
 import EventDump
 import Foundation
@@ -20,6 +21,9 @@ public struct ExportOptions: Sendable {
     public var temporaryDirectory = NSTemporaryDirectory()
     /// Counts bytes read and rows written for a progress display (nil: not counted).
     public var progress: ExportProgress?
+    /// Files the request reads besides the dump's own (the payload file, a batch's manifest): the
+    /// output may not be one of them (SPEC §8).
+    public var readFiles: Set<FileIdentity> = []
 
     public init() {}
 
@@ -55,6 +59,9 @@ public struct ExportResult: Sendable {
     public var skipped = 0
     /// Where the first skipped event was, as `file:line: reason`.
     public var firstSkipped: String?
+    /// Files under `events/` that are not event files (not read), and the first of them.
+    public var otherFiles = 0
+    public var firstOtherFile: String?
     /// The file written, or nil for standard output.
     public var path: String?
     /// Whether the rows were written during the scan (`ExportOptions.streamRows`), not after it.

@@ -24,18 +24,21 @@ public enum Exporter {
             let selection = Selection(query: prepared.query, stores: stores)
             let path = outputPath(prepared, output)
             let report: ScanReport
-            let files: [DumpFile]
+            let listing: DumpListing
             var streamed: StreamedOutput?
+            var options = options
             do {
-                files = try dump.files()
-                // Rows that may go out during the scan need the output open before it (`RowStream`).
-                if options.streamRows && selection.keepsOnlyAnswerRows, let path,
+                listing = try dump.listing()
+                options.readFiles.formUnion(dump.readFiles())
+                // Rows that may go out during the scan need the output open before it (`RowStream`);
+                // not a device or pipe, which would get the rows of an export that may still fail.
+                if options.streamRows && selection.keepsOnlyAnswerRows, let path, !AtomicOutput.writesInPlace(path),
                    let opened = StreamedOutput(prepared, selection: selection, path: path, options: options) {
                     streamed = opened
-                    report = try DumpScanner.scan(files: files, visitors: opened.visitors, stores: stores,
+                    report = try DumpScanner.scan(files: listing.files, visitors: opened.visitors, stores: stores,
                                                   options: options.scanOptions)
                 } else {
-                    report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
+                    report = try DumpScanner.scan(files: listing.files, visitors: selection.collectors, stores: stores,
                                                   options: options.scanOptions)
                 }
             } catch {
@@ -43,12 +46,11 @@ public enum Exporter {
                 return .failure(.dumpError(error as! DumpError))
             }
             let written = streamed?.finish()
-                ?? write(prepared, selection: selection, files: files, stores: stores, renderThreads: options.threads,
+                ?? write(prepared, selection: selection, files: listing.files, stores: stores, renderThreads: options.threads,
                          path: path, options: options)
             return written.map { written in
                 var result = written
-                result.skipped = report.skipped
-                result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
+                result.report(report, listing)
                 result.seconds = Date().timeIntervalSince(started)
                 return result
             }
@@ -82,7 +84,7 @@ public enum Exporter {
         do {
             let sink: OutputSink
             if let path {
-                atomic = try AtomicOutput(path: path)
+                atomic = try AtomicOutput(path: path, protecting: options.readFiles)
                 sink = atomic!.sink
             } else {
                 sink = FileDescriptorSink(fd: 1, path: "standard output")
@@ -132,6 +134,16 @@ public enum Exporter {
             xlsx.sheetRowLimit = options.sheetRowLimit
             return try XLSXTable(sink: sink, options: xlsx)
         }
+    }
+}
+
+extension ExportResult {
+    /// What the scan left out: skipped malformed events, files under `events/` not read.
+    mutating func report(_ scan: ScanReport, _ listing: DumpListing) {
+        skipped = scan.skipped
+        firstSkipped = scan.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
+        otherFiles = listing.otherFiles
+        firstOtherFile = listing.firstOtherFile
     }
 }
 

@@ -14,7 +14,7 @@ final class StreamedOutput {
     /// Nil when the output cannot be opened: the export then goes the usual way, which reports
     /// that error in its usual place (after any problem with the dump).
     init?(_ prepared: PreparedExport, selection: Selection, path: String, options: ExportOptions) {
-        guard let atomic = try? AtomicOutput(path: path) else { return nil }
+        guard let atomic = try? AtomicOutput(path: path, protecting: options.readFiles) else { return nil }
         guard let table = try? Exporter.makeTable(prepared, sink: atomic.sink, temporaryDirectory: atomic.directory,
                                                   options: options) else {
             atomic.discard()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bytes
 import Foundation
 import StepExport
 
@@ -17,6 +18,9 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: "Jobs written at the same time (default: one per core).")
     var jobs: Int?
 
+    @Option(name: .long, help: "The folder every output must lie in (default: the manifest's folder).")
+    var outputRoot: String?
+
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -30,14 +34,17 @@ struct BatchCommand: ParsableCommand {
         let outcomes: [BatchOutcome]
         do {
             defer { progress?.stop() }
-            outcomes = try Batch.run(manifestPath: manifest, options: options,
+            outcomes = try Batch.run(manifestPath: manifest, outputRoot: outputRoot, options: options,
                                      parallelJobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         } catch let error as ManifestError {
             throw ValidationError(error.description)
         }
         var text = ""
         for outcome in outcomes { text += outcome.summaryLine + "\n" }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        guard StandardStreams.write(1, text) else {
+            printError("stepexport: cannot write the job lines to standard output: \(errnoDescription())")
+            throw ExitCode(50)
+        }
         if !outputOptions.quiet {
             let failed = outcomes.filter { if case .failure = $0.result { return true } else { return false } }.count
             printError("stepexport: \(outcomes.count) jobs, \(outcomes.count - failed) succeeded, \(failed) failed")

@@ -33,7 +33,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
-        let payloadBytes = try readPayload(payload)
+        let payload = try readPayload(self.payload)
         let target: OutputTarget
         switch output {
         case nil: target = .directory(FileManager.default.currentDirectoryPath)
@@ -41,9 +41,10 @@ struct ExportCommand: ParsableCommand {
         case let path?: target = .file(path)
         }
         var options = try outputOptions.exportOptions()
+        if let file = payload.file { options.readFiles.insert(file) }
         let progress = ProgressDisplay.start(quiet: outputOptions.quiet, outputIsStandardOutput: output == "-")
         options.progress = progress?.counters
-        let result = Exporter.run(organizationID: org, workflowID: workflow, stepIndex: step, payload: payloadBytes,
+        let result = Exporter.run(organizationID: org, workflowID: workflow, stepIndex: step, payload: payload.bytes,
                                   dump: Dump(root: dump), output: target, options: options)
         progress?.stop()
         switch result {
@@ -54,17 +55,4 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode(error.exitCode)
         }
     }
-}
-
-/// Reads the payload file, or standard input for `-`; a missing file is a usage error (64).
-func readPayload(_ source: String) throws -> [UInt8] {
-    if source == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-    guard let data = FileManager.default.contents(atPath: source) else {
-        throw ValidationError("cannot read the payload file \(source)")
-    }
-    return Array(data)
-}
-
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

@@ -89,14 +89,4 @@ private func grouped(_ n: Int) -> String {
     return String(digits)
 }
 
-private func writeStandardError(_ text: String) {
-    var text = text
-    text.withUTF8 { utf8 in
-        var p = utf8.baseAddress!, left = utf8.count
-        while left > 0 {
-            let n = write(2, p, left)
-            if n < 0 { if errno == EINTR { continue }; return }
-            p += n; left -= n
-        }
-    }
-}
+private func writeStandardError(_ text: String) { StandardStreams.write(2, text) }

@@ -8,6 +8,7 @@ struct StepExportCommand: ParsableCommand {
         subcommands: [ExportCommand.self, BatchCommand.self, InspectCommand.self, GenerateCommand.self])
 
     static func main() {
+        StandardStreams.holdClosedNumbers()
         Interrupts.install()
         do {
             var command = try parseAsRoot()

@@ -9,6 +9,9 @@ enum Summary {
         if r.skipped > 0 {
             parts.append("\(r.skipped) malformed events skipped, the first at \(r.firstSkipped ?? "?")")
         }
+        if r.otherFiles > 0 {
+            parts.append("\(r.otherFiles) files under events/ not read (not event files), the first \(r.firstOtherFile ?? "?")")
+        }
         let destination = r.path.map { " → \($0)" } ?? ""
         return "stepexport: " + parts.joined(separator: ", ") + destination
     }

@@ -61,6 +61,9 @@ public enum TimestampParser {
         let days = Civil.days(year: year, month: month, day: day)
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
         let millis = seconds * 1000 + Int64(nanos / 1_000_000)
+        // The instant must lie in the years 0001–9999 in UTC (SPEC §2): an offset can carry a
+        // date at either end of them into year 0 or 10000.
+        guard (Timestamp.earliestMillis...Timestamp.latestMillis).contains(millis) else { return nil }
         return Timestamp(millis: millis, subMillisecondNanos: Int32(nanos % 1_000_000))
     }
 }

@@ -82,6 +82,8 @@ public final class XLSXReader {
         }
         let base = XLSXReader.folder(of: workbookEntry.name)
         var sheets: [XLSXSheet] = []
+        // Each part plays one role: a sheet that is the workbook or another sheet's part does not fit.
+        var roles = [workbookEntry.name: "the workbook"]
         for s in workbook.sheets {
             guard let rel = rels.first(where: { $0.id == s.relationshipID }) else {
                 throw XLSXReaderError(path: path, part: relsPart,
@@ -91,6 +93,9 @@ public final class XLSXReader {
             let target = XLSXReader.resolve(rel.target, base: base)
             guard let entry = XLSXReader.lookup(zip, target) else {
                 throw XLSXReaderError(path: path, part: target, problem: "missing: it is sheet \"\(s.name)\"")
+            }
+            if let role = roles.updateValue("sheet \"\(s.name)\"", forKey: entry.name) {
+                throw XLSXReaderError(path: path, part: entry.name, problem: "sheet \"\(s.name)\" is \(role) too")
             }
             sheets.append(XLSXSheet(name: s.name, part: entry.name))
         }
@@ -398,14 +403,14 @@ private struct WorksheetParser {
     let owner: XLSXReader
     let x: XMLPartReader
     let mode: Mode
-    let sheetData, dimension, row, c, v, isElement: UnsafePointer<xmlChar>
+    let worksheet, sheetData, dimension, row, c, v, isElement: UnsafePointer<xmlChar>
 
     init(reader owner: XLSXReader, entry: ZipEntry, mode: Mode) throws {
         self.owner = owner
         self.mode = mode
         let x = try XMLPartReader(zip: owner.zip, entry: entry, path: owner.path)
         self.x = x
-        sheetData = x.intern("sheetData"); dimension = x.intern("dimension"); row = x.intern("row")
+        worksheet = x.intern("worksheet"); sheetData = x.intern("sheetData"); dimension = x.intern("dimension"); row = x.intern("row")
         c = x.intern("c"); v = x.intern("v"); isElement = x.intern("is")
     }
 
@@ -487,10 +492,17 @@ private struct WorksheetParser {
             }
         }
 
+        var sawRoot = false
         while try x.next() {
             let type = x.nodeType
             if type == XML_READER_TYPE_ELEMENT.rawValue {
                 let name = x.localName
+                // A sheet's relationship may point at any part (the workbook itself, the styles):
+                // only a <worksheet> is one, anything else would read as an empty sheet.
+                if !sawRoot {
+                    sawRoot = true
+                    guard name == worksheet else { throw x.fail("not a worksheet: its root element is <\(xmlString(name))>") }
+                }
                 if inCell {
                     if name == v {
                         inV = !x.isEmptyElement

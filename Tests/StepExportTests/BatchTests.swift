@@ -20,7 +20,8 @@ final class BatchTests: XCTestCase {
         let step: Any
         let payload: Any
         let output: String?
-        /// The summary line a failing job must print, exactly; nil for a job that must succeed.
+        /// The summary line a failing job must print, exactly (`{folder}`: the manifest's folder);
+        /// nil for a job that must succeed.
         let error: String?
     }
 
@@ -45,8 +46,8 @@ final class BatchTests: XCTestCase {
             Job(org: org, workflow: chat, step: "1", payload: ["filters": [], "interval": interval, "format": "xlsx"],
                 output: "out/chat.xlsx", error: nil),
             Job(org: org, workflow: web, step: 1, payload: ["filters": [], "interval": interval],
-                output: "/nonexistent-stepexport-dir/x.csv",
-                error: #"{"job":6,"status":500,"error":{"detail":"Cannot write /nonexistent-stepexport-dir/x.csv: No such file or directory"}}"#),
+                output: "manifest.json/x.csv",
+                error: #"{"job":6,"status":500,"error":{"detail":"Cannot write {folder}/manifest.json/x.csv: Not a directory"}}"#),
             Job(org: org, workflow: web, step: 3,
                 payload: ["filters": [["property": "label", "values": ["purchase"]]], "interval": interval,
                           "target": "triggered_goal", "limit": 5], output: nil, error: nil),
@@ -115,7 +116,7 @@ final class BatchTests: XCTestCase {
             XCTAssertEqual(got.count, jobs.count, "one line per job")
             for (i, job) in jobs.enumerated() where i < got.count {
                 if let error = job.error {
-                    XCTAssertEqual(got[i], error, "job \(i)")
+                    XCTAssertEqual(got[i], error.replacingOccurrences(of: "{folder}", with: folder.path), "job \(i)")
                     continue
                 }
                 // A success: the line's fields, and the file, as `export` alone gives them.

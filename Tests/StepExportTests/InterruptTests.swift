@@ -151,6 +151,32 @@ final class InterruptTests: XCTestCase {
         try interrupt(SIGTERM, expecting: 143, format: "xlsx", previous: "previous good file", whileWriting: true)
     }
 
+    /// Issue 13, case 7: HUP (a closed terminal), QUIT, PIPE, ALRM, USR1 and USR2 left the partial file.
+    func testEveryOtherTerminatingSignalWhileWritingRemovesThePartialFile() throws {
+        for sig in [SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2] {
+            try interrupt(sig, expecting: 128 + sig, whileWriting: true)
+        }
+    }
+
+    /// Issue 13, case 7: under `ulimit -f` the process died of SIGXFSZ (153), leaving its partial
+    /// file; now the write fails with EFBIG, a clean 500, and nothing is left.
+    func testAFileSizeLimitIsAClean500() throws {
+        let folder = try TestPaths.temporaryDirectory(self)
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let payload = folder.appendingPathComponent("payload.json")
+        try Data(#"{"filters":[],\#(LargeDump.interval)}"#.utf8).write(to: payload)
+        let target = out.appendingPathComponent("result.csv").path
+        var arguments = LargeDump.exportArguments(dump: InterruptTests.dump, output: target)
+        arguments[arguments.firstIndex(of: "-")!] = payload.path
+        // 2,048 blocks of 512 bytes (1 MiB): far less than the export's CSV.
+        let command = "ulimit -f 2048; exec '\(TestPaths.executable.path)' " + arguments.map { "'\($0)'" }.joined(separator: " ")
+        let r = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
+        XCTAssertEqual(r.status, 50, r.stderr)
+        XCTAssertEqual(r.stderr, #"{"detail":"Cannot write \#(target): File too large"}"# + "\n")
+        XCTAssertEqual(contents(out), [], "left behind")
+    }
+
     func testSIGTERMDuringABatchLeavesNoPartialFiles() throws {
         let folder = try TestPaths.temporaryDirectory(self)
         let out = folder.appendingPathComponent("out")

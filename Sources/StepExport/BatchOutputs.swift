@@ -1,0 +1,78 @@
+import Bytes
+import Foundation
+
+/// Where a batch's jobs write, settled before any job runs (SPEC §10): every output resolved —
+/// `.`, `..` and symbolic links — and the manifest refused when two jobs share an output, when an
+/// output is a file the batch reads, or when an output lies outside the output root.
+struct BatchOutputs {
+    /// Per job, the file it writes (folders resolved, the name as given), or nil for a job with no
+    /// output (it failed its checks and named none).
+    let paths: [String?]
+
+    /// `outputs[i]`: job i's output as the manifest spells it (relative to `base`), or nil.
+    /// `readFiles`: the manifest, the catalog, the event files.
+    init(_ outputs: [String?], base: String, root: String, readFiles: Set<FileIdentity>) throws {
+        let root = BatchOutputs.canonical(root)
+        var problems: [String] = []
+        var jobsByFile: [String: [Int]] = [:]
+        var order: [String] = []
+        var paths: [String?] = []
+        for (i, output) in outputs.enumerated() {
+            guard let output else { paths.append(nil); continue }
+            let joined = output.hasPrefix("/") ? output : base + "/" + output
+            let file = BatchOutputs.canonical(joined)
+            let slash = joined.lastIndex(of: "/").map { joined.index(after: $0) } ?? joined.startIndex
+            paths.append(BatchOutputs.canonical(String(joined[..<slash])) + "/" + joined[slash...])
+            if root != "/" && file != root && !file.hasPrefix(root + "/") {
+                problems.append("job \(i): the output \(output) is outside the output root \(root)")
+            } else if let identity = FileIdentity(path: file), readFiles.contains(identity) {
+                problems.append("job \(i): the output \(output) is a file the batch reads")
+            }
+            if jobsByFile[file] == nil { order.append(file) }
+            jobsByFile[file, default: []].append(i)
+        }
+        for file in order {
+            guard let jobs = jobsByFile[file], jobs.count > 1 else { continue }
+            problems.append("jobs \(jobs.map(String.init).joined(separator: ", ")) share the output \(file)")
+        }
+        if !problems.isEmpty { throw ManifestError(description: "refused: " + problems.joined(separator: "; ")) }
+        self.paths = paths
+    }
+
+    /// `path` made absolute and resolved: `.` and `..` taken out and every symbolic link on the
+    /// way followed, as far as the path exists (the rest is taken as spelled).
+    static func canonical(_ path: String) -> String {
+        var pending = (path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
+            .split(separator: "/").map(String.init).reversed() as [String]
+        var resolved: [String] = []
+        var links = 0
+        while let part = pending.popLast() {
+            if part == "." { continue }
+            if part == ".." { _ = resolved.popLast(); continue }
+            let candidate = "/" + (resolved + [part]).joined(separator: "/")
+            var st = stat()
+            if links < 40, lstat(candidate, &st) == 0, st.st_mode & S_IFMT == S_IFLNK,
+               let link = try? FileManager.default.destinationOfSymbolicLink(atPath: candidate) {
+                links += 1
+                if link.hasPrefix("/") { resolved = [] }
+                pending.append(contentsOf: link.split(separator: "/").map(String.init).reversed())
+                continue
+            }
+            resolved.append(part)
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
+
+    /// Creates the missing folders on the way to `file` (SPEC §10: the manifest declares the
+    /// layout); the `errno` text when one cannot be made.
+    static func createFolders(for file: String) -> String? {
+        var folder = ""
+        for part in file.split(separator: "/").dropLast() {
+            folder += "/" + part
+            if mkdir(folder, 0o777) != 0 && errno != EEXIST { return errnoDescription() }
+        }
+        var st = stat()
+        if !folder.isEmpty && stat(folder, &st) == 0 && st.st_mode & S_IFMT != S_IFDIR { return errnoDescription(ENOTDIR) }
+        return nil
+    }
+}
