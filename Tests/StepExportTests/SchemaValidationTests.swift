@@ -7,9 +7,7 @@ final class SchemaValidationTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = try TestPaths.temporaryDirectory(self).path
-        if !FileManager.default.fileExists(atPath: ReaderTestSupport.schemaDirectory + "/sml.xsd") {
-            try ReaderTestSupport.requireOrSkip("OOXML schemas not found at \(ReaderTestSupport.schemaDirectory)")
-        }
+        try ReaderTestSupport.require(.schemas)
     }
 
 

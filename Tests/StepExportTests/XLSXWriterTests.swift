@@ -225,10 +225,8 @@ final class XLSXWriterTests: XCTestCase {
     /// Every part validated with xmllint against the schema schemas/README.md names for it.
     private func validateParts(_ path: String, sheets: Int, sharedStrings: Bool,
                                file: StaticString = #filePath, line: UInt = #line) throws {
+        try ReaderTestSupport.require(.schemas, .xmllint, file: file, line: line)
         let s = ReaderTestSupport.schemaDirectory
-        if !FileManager.default.fileExists(atPath: s + "/sml.xsd") {
-            try ReaderTestSupport.requireOrSkip("OOXML schemas not found at \(s)")
-        }
         let root = try unpack(path)
         var parts: [(String, String?)] = [
             ("[Content_Types].xml", s + "/opc-contentTypes.xsd"),
@@ -457,6 +455,7 @@ extension XLSXWriterTests {
         XCTAssertEqual(one, single)
         XCTAssertEqual(one, four)
         let path = try save(four)
+        try ReaderTestSupport.require(.unzip)
         let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
         XCTAssertEqual(unzip.status, 0, unzip.stdoutText)
         _ = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
@@ -474,6 +473,7 @@ extension XLSXWriterTests {
     func testForcedZip64WorkbookReadsBack() throws {
         let (bytes, _) = try write(mixedRows(), options { $0.forceZip64 = true })
         let path = try save(bytes, "zip64.xlsx")
+        try ReaderTestSupport.require(.unzip)
         let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
         XCTAssertEqual(unzip.status, 0, unzip.stdoutText + unzip.stderr)
         let listing = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
