@@ -70,7 +70,7 @@ let package = Package(
             "ZipArchive", "XLSXReader",
         ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
-            "Bytes", "StepRequest", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator",
+            "Bytes", "StepRequest", "EventDump", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

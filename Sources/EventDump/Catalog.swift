@@ -1,3 +1,4 @@
+import Bytes
 import Foundation
 import JSONScan
 import StepRequest
@@ -26,13 +27,27 @@ public struct Workflow: Sendable, Equatable {
 public struct Catalog: Sendable {
     public let workflows: [Workflow]
 
-    /// Reads and checks `DUMP/workflows.json`.
+    /// Reads and checks `DUMP/workflows.json`. Three failures are told apart, each naming the path
+    /// and the system's reason: a dump folder that is not there (`Cannot read dump folder …`), a
+    /// dump without `workflows.json` (a malformed catalog, SPEC §9) and a catalog that cannot be
+    /// read (`Cannot read …/workflows.json: Permission denied`).
     public static func load(dumpRoot: String) throws -> Catalog {
         let path = dumpRoot + "/workflows.json"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DumpError.malformedCatalog("cannot read workflows.json")
+        var folder = stat()
+        if stat(dumpRoot, &folder) != 0 {
+            throw DumpError.unreadable(path: "dump folder \(dumpRoot)", reason: errnoReason())
         }
-        return try parse(Array(data))
+        if folder.st_mode & S_IFMT != S_IFDIR {
+            throw DumpError.unreadable(path: "dump folder \(dumpRoot)", reason: String(cString: strerror(ENOTDIR)))
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try readWholeFile(path)
+        } catch {
+            if error.errno == ENOENT { throw DumpError.malformedCatalog("the dump folder \(dumpRoot) has no workflows.json") }
+            throw DumpError.unreadable(path: path, reason: error.reason)
+        }
+        return try parse(bytes)
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> Catalog {
@@ -91,3 +106,5 @@ public struct Catalog: Sendable {
         return Workflow(id: id, organizationID: org, type: type, name: name, steps: steps)
     }
 }
+
+private func errnoReason() -> String { String(cString: strerror(errno)) }

@@ -308,6 +308,9 @@ func validateLimit(_ value: JSONValue?) -> FieldResult<Int?> {
     return .ok(Int(String(decoding: digits, as: UTF8.self)) ?? Int.max)
 }
 
+/// A decimal integer ≥ 0 without sign (SPEC §3.1), as the path's `step_index` must be.
+public func isStepIndex(_ s: String) -> Bool { PathParameters.normalizedIndex(s) != nil }
+
 /// 8-4-4-4-12 hexadecimal digits, any case (SPEC §3.1); the catalog's ids follow the same rule.
 public func isUUID(_ s: String) -> Bool {
     var n = 0
