@@ -5,7 +5,7 @@ import XCTest
 /// that needs a missing one skips with one line naming it and how to get it (every one of them:
 /// `bash Tests/install-readers.sh`), and fails instead when the environment variable `CI` is set.
 enum TestTool: String, CaseIterable {
-    case python3, openpyxl, calamine, libreoffice, xmllint, unzip, schemas
+    case python3, openpyxl, calamine, libreoffice, xmllint, unzip, tmux, schemas
 
     /// What is missing and how to get it, as the skip line says it.
     var howToGet: String {
@@ -16,6 +16,7 @@ enum TestTool: String, CaseIterable {
         case .libreoffice: return "LibreOffice (soffice) is not on PATH (apt-get install libreoffice-calc-nogui)"
         case .xmllint: return "xmllint is not on PATH (apt-get install libxml2-utils)"
         case .unzip: return "unzip is not on PATH (apt-get install unzip)"
+        case .tmux: return "tmux is not on PATH (apt-get install tmux)"
         case .schemas:
             return "the OOXML schemas (ECMA-376 transitional XSDs, sml.xsd and the rest) are not at "
                 + ReaderTestSupport.schemaDirectory
@@ -41,6 +42,7 @@ enum TestTool: String, CaseIterable {
         table[.libreoffice] = onPath("soffice") || onPath("libreoffice")
         table[.xmllint] = onPath("xmllint")
         table[.unzip] = onPath("unzip")
+        table[.tmux] = onPath("tmux")
         table[.schemas] = FileManager.default.fileExists(atPath: ReaderTestSupport.schemaDirectory + "/sml.xsd")
         return table
     }()
