@@ -44,7 +44,9 @@ public struct Catalog: Sendable {
         do {
             bytes = try readWholeFile(path)
         } catch {
-            if error.errno == ENOENT { throw DumpError.malformedCatalog("the dump folder \(dumpRoot) has no workflows.json") }
+            if error.errno == ENOENT {
+                throw DumpError.malformedCatalog("the dump folder \(dumpRoot) has no workflows.json (\(error.reason))")
+            }
             throw DumpError.unreadable(path: path, reason: error.reason)
         }
         return try parse(bytes)

@@ -104,7 +104,7 @@ extension CLITests {
         let empty = try TestPaths.temporaryDirectory(self)
         let b = try export(empty)
         XCTAssertEqual(b.status, 50)
-        assertBody(b, #"{"detail":"Malformed workflow catalog: the dump folder \#(empty.path) has no workflows.json"}"#, hint: nil)
+        assertBody(b, #"{"detail":"Malformed workflow catalog: the dump folder \#(empty.path) has no workflows.json (No such file or directory)"}"#, hint: nil)
 
         try FileManager.default.createDirectory(at: empty.appendingPathComponent("workflows.json"), withIntermediateDirectories: false)
         let c = try export(empty)
