@@ -28,9 +28,9 @@ enum ReaderTestSupport {
     static func requireOrSkip(_ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
         if isCI {
             XCTFail("\(message) (required because CI is set)", file: file, line: line)
-            throw XCTSkip("failed: \(message)")
+            throw XCTSkip("failed: \(message)", file: file, line: line)
         }
-        throw XCTSkip(message)
+        throw XCTSkip(message, file: file, line: line)
     }
 
     /// Runs a program found on PATH, reading both pipes concurrently.

@@ -58,7 +58,42 @@ extension ReaderTestSupport {
     static func require(_ tools: [TestTool], file: StaticString = #filePath, line: UInt = #line) throws {
         let missing = tools.filter { !$0.isAvailable }
         guard !missing.isEmpty else { return }
-        try requireOrSkip(missing.map(\.howToGet).joined(separator: "; ")
-                          + " — bash Tests/install-readers.sh installs every optional test tool", file: file, line: line)
+        try requireOrSkip(message(missing), file: file, line: line)
+    }
+
+    /// What is missing and how to get it, on one line.
+    static func message(_ missing: [TestTool]) -> String {
+        let text = missing.map(\.howToGet).joined(separator: "; ")
+        return missing.contains(where: { $0 != .schemas })
+            ? text + " — bash Tests/install-readers.sh installs every optional test tool" : text
+    }
+
+    private static let noted = NSLock()
+    nonisolated(unsafe) private static var notedTools: Set<TestTool> = []
+
+    /// For tools that only part of a test needs: true when all are there; else the test goes on
+    /// without that part, with one line for the whole run saying what is left out (with CI set,
+    /// a failure).
+    static func available(_ tools: [TestTool], orLeaveOut consequence: String,
+                          file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        let missing = tools.filter { !$0.isAvailable }
+        guard !missing.isEmpty else { return true }
+        if isCI {
+            XCTFail(message(missing) + " (required because CI is set)", file: file, line: line)
+            return false
+        }
+        noted.lock(); defer { noted.unlock() }
+        for tool in missing where notedTools.insert(tool).inserted {
+            print("stepexport tests: \(consequence): \(message([tool]))")
+        }
+        return false
+    }
+
+    /// `unzip -t` as a second reader of a zip (after Python's zipfile), where unzip is installed.
+    static func checkWithUnzip(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        guard available([.unzip], orLeaveOut: "zips are not checked with unzip -t", file: file, line: line) else { return }
+        let r = try run("unzip", ["-t", path])
+        XCTAssertEqual(r.status, 0, r.stdoutText + r.stderr, file: file, line: line)
+        XCTAssertTrue(r.stdoutText.contains("No errors detected"), r.stdoutText, file: file, line: line)
     }
 }

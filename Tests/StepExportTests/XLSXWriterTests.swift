@@ -225,7 +225,10 @@ final class XLSXWriterTests: XCTestCase {
     /// Every part validated with xmllint against the schema schemas/README.md names for it.
     private func validateParts(_ path: String, sheets: Int, sharedStrings: Bool,
                                file: StaticString = #filePath, line: UInt = #line) throws {
-        try ReaderTestSupport.require(.schemas, .xmllint, file: file, line: line)
+        // Without the schemas or xmllint the calling test goes on unvalidated (one line for the run);
+        // with CI set that fails.
+        guard ReaderTestSupport.available([.schemas, .xmllint], orLeaveOut: "XLSX parts are not validated with xmllint",
+                                          file: file, line: line) else { return }
         let s = ReaderTestSupport.schemaDirectory
         let root = try unpack(path)
         var parts: [(String, String?)] = [
@@ -288,6 +291,7 @@ final class XLSXWriterTests: XCTestCase {
     }
 
     func testWorkbookPartsValidateAgainstTheSchemas() throws {
+        try ReaderTestSupport.require(.schemas, .xmllint)
         for storage in [XLSXStringStorage.inline, .shared, .adaptive] {
             let (bytes, _) = try write(mixedRows(), options { $0.stringStorage = storage })
             try validateParts(try save(bytes), sheets: 1, sharedStrings: storage != .inline)
@@ -455,9 +459,7 @@ extension XLSXWriterTests {
         XCTAssertEqual(one, single)
         XCTAssertEqual(one, four)
         let path = try save(four)
-        try ReaderTestSupport.require(.unzip)
-        let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
-        XCTAssertEqual(unzip.status, 0, unzip.stdoutText)
+        try ReaderTestSupport.checkWithUnzip(path)
         _ = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
         try validateParts(path, sheets: 1, sharedStrings: true)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }, [],
@@ -473,9 +475,7 @@ extension XLSXWriterTests {
     func testForcedZip64WorkbookReadsBack() throws {
         let (bytes, _) = try write(mixedRows(), options { $0.forceZip64 = true })
         let path = try save(bytes, "zip64.xlsx")
-        try ReaderTestSupport.require(.unzip)
-        let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
-        XCTAssertEqual(unzip.status, 0, unzip.stdoutText + unzip.stderr)
+        try ReaderTestSupport.checkWithUnzip(path)
         let listing = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
         XCTAssertEqual(listing.split(separator: "\n").count, 9)
         let dump = try openpyxl(path)
