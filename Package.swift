@@ -72,7 +72,7 @@ let package = Package(
             "ZipArchive", "XLSXReader", "StepExport",
         ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
-            "Bytes", "StepRequest", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator",
+            "Bytes", "StepRequest", "EventDump", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -28,7 +28,7 @@ final class ByteSource {
     private var inputCount = 0
     private var fileEOF = false
     /// Bytes read from the file so far (for gzip: compressed bytes).
-    private var fileBytes: Int64 = 0
+    private(set) var fileBytes: Int64 = 0
 
     init(file: DumpFile) throws {
         path = file.relativePath

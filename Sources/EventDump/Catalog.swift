@@ -28,13 +28,29 @@ public struct Catalog: Sendable {
     /// `workflows` by lower-case `id` and `org_id`: each (id, org) is in the catalog once.
     private let index: [WorkflowKey: Int]
 
-    /// Reads and checks `DUMP/workflows.json`.
+    /// Reads and checks `DUMP/workflows.json`. Three failures are told apart, each naming the path
+    /// and the system's reason: a dump folder that is not there (`Cannot read dump folder …`), a
+    /// dump without `workflows.json` (a malformed catalog, SPEC §9) and a catalog that cannot be
+    /// read (`Cannot read …/workflows.json: Permission denied`).
     public static func load(dumpRoot: String) throws -> Catalog {
         let path = dumpRoot + "/workflows.json"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DumpError.malformedCatalog("cannot read workflows.json")
+        var folder = stat()
+        if stat(dumpRoot, &folder) != 0 {
+            throw DumpError.unreadable(path: "dump folder \(dumpRoot)", reason: errnoDescription())
         }
-        return try parse(Array(data))
+        if folder.st_mode & S_IFMT != S_IFDIR {
+            throw DumpError.unreadable(path: "dump folder \(dumpRoot)", reason: errnoDescription(ENOTDIR))
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try readWholeFile(path)
+        } catch {
+            if error.errno == ENOENT {
+                throw DumpError.malformedCatalog("the dump folder \(dumpRoot) has no workflows.json (\(error.reason))")
+            }
+            throw DumpError.unreadable(path: path, reason: error.reason)
+        }
+        return try parse(bytes)
     }
 
     /// Each entry is checked as the parser hands it over (the catalog's tree is never built

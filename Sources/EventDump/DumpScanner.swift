@@ -53,6 +53,7 @@ public enum DumpScanner {
                         reader.run()
                         arrayEvents += reader.events
                         options.progress?.add(bytes: reader.bytesRead)
+                        options.progress?.add(fileBytes: reader.fileBytesRead)
                     }
                     visitor.endTask(number)
                 }
@@ -75,7 +76,7 @@ public enum DumpScanner {
                 continue
             }
             do {
-                let chunker = LineChunker(file: file, index: index, pool: pool, errors: errors)
+                let chunker = LineChunker(file: file, index: index, pool: pool, errors: errors, progress: options.progress)
                 if let progress = options.progress {
                     try chunker.run { task in
                         if case .lines(let chunk) = task { progress.add(bytes: Int64(chunk.count)) }
@@ -101,11 +102,14 @@ public enum DumpScanner {
 }
 
 /// How much of the dump a scan has read: the event files' bytes (after decompression) handed to
-/// the parsing threads so far — per NDJSON chunk, per whole `.json` file. Read from any thread
-/// (a progress display polls it); the scan adds to it a few times per 4 MiB.
+/// the parsing threads so far — per NDJSON chunk, per whole `.json` file — and the bytes read
+/// from the files as they lie on disk (compressed bytes for gzip), which a progress display
+/// measures against the files' sizes. Read from any thread (a progress display polls it); the
+/// scan adds to it a few times per 4 MiB.
 public final class ScanProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var total: Int64 = 0
+    private var onDisk: Int64 = 0
 
     public init() {}
 
@@ -114,8 +118,18 @@ public final class ScanProgress: @unchecked Sendable {
         return total
     }
 
+    /// Bytes read from the event files on disk (for gzip files, compressed bytes).
+    public var fileBytes: Int64 {
+        lock.lock(); defer { lock.unlock() }
+        return onDisk
+    }
+
     public func add(bytes n: Int64) {
         lock.lock(); total += n; lock.unlock()
+    }
+
+    func add(fileBytes n: Int64) {
+        lock.lock(); onDisk += n; lock.unlock()
     }
 }
 

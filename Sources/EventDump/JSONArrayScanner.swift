@@ -20,6 +20,8 @@ struct JSONArrayScanner<V: EventVisitor> {
     private(set) var events = 0
     /// Bytes of the file's stream read so far (after decompression).
     var bytesRead: Int64 { windowOffset + Int64(window.count) }
+    /// Bytes of the file read from disk (compressed, for gzip), once `run` is over.
+    private(set) var fileBytesRead: Int64 = 0
 
     private let window = ByteBuffer(capacity: 1 << 20)
     /// Stream offset of `window`'s first byte.
@@ -43,6 +45,7 @@ struct JSONArrayScanner<V: EventVisitor> {
     mutating func run() {
         do {
             let source = try ByteSource(file: file)
+            defer { fileBytesRead = source.fileBytes }
             store.currentSourceIsCompressed = source.isGzip
             try read(source)
         } catch let error as DumpError {

@@ -17,6 +17,8 @@ public struct BatchOutcome: Sendable {
     public let result: Result<ExportResult, RequestError>
     /// The job's `output` as the manifest wrote it (or the API's file name when it gave none).
     public let output: String
+    /// The answer's format, once the job's request passed its checks (nil before).
+    public var format: OutputFormat?
 
     /// The JSON line of SPEC §10.
     public var summaryLine: String {
@@ -53,11 +55,14 @@ public enum Batch {
     /// `outputRoot`: the folder every output must lie in (nil: the manifest's folder).
     public static func run(manifestPath: String, outputRoot: String? = nil, options: ExportOptions,
                            parallelJobs: Int) throws -> [BatchOutcome] {
-        guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw ManifestError(description: "cannot read the manifest \(manifestPath)")
+        let data: [UInt8]
+        do {
+            data = try readWholeFile(manifestPath)
+        } catch {
+            throw ManifestError(description: "cannot read the manifest \(manifestPath): \(error.reason)")
         }
         let base = URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
-        let (dumpPath, jobs) = try parseManifest(Array(data))
+        let (dumpPath, jobs) = try parseManifest(data)
         let dump = Dump(root: resolve(dumpPath, against: base))
 
         // Checks 1–6 for every job; the ones that pass share one scan.
@@ -123,7 +128,7 @@ public enum Batch {
         let output = job.output ?? export.fileName
         let report: ScanReport
         switch scan {
-        case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output)
+        case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output, format: export.request.format)
         case .success(let r): report = r
         }
         if let reason = BatchOutputs.createFolders(for: path) {
@@ -136,7 +141,7 @@ public enum Batch {
             r.seconds = Date().timeIntervalSince(started)
             return r
         }
-        return BatchOutcome(job: i, result: result, output: output)
+        return BatchOutcome(job: i, result: result, output: output, format: export.request.format)
     }
 
     /// A manifest is `{"dump": "…", "jobs": [{"organization_id", "workflow_id", "step_index", "payload", "output"}]}`.

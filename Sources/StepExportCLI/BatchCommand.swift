@@ -9,7 +9,18 @@ struct BatchCommand: ParsableCommand {
         abstract: "Answer many requests against one dump, reading the dump once.",
         discussion: """
         Prints one JSON line per job, in manifest order. Exits 0 when every job got 200, 2 otherwise, \
-        64 for a manifest that cannot be used.
+        64 for a manifest that cannot be used. --bom and --delimiter apply to the CSV jobs only \
+        (the summary says so). Manifests are described in docs/cli.md.
+
+        Example manifest (paths relative to its folder):
+          {"dump": "dump", "jobs": [{"organization_id": "7f3c2a10-5b4e-4c1d-9a8f-0e6d5c4b3a21",
+            "workflow_id": "4e9b8c7d-1a2b-4c3d-8e5f-6a7b8c9d0e1f", "step_index": 2,
+            "payload": {"filters": [], "interval": {"start": "2022-11-01T00:00:00Z",
+                                                    "end": "2022-12-01T00:00:00Z"}},
+            "output": "step2.csv"}]}
+
+        Example:
+          stepexport batch manifest.json --jobs 4
         """)
 
     @Argument(help: "The manifest: {\"dump\": DIR, \"jobs\": [{organization_id, workflow_id, step_index, payload, output}]}.")
@@ -28,6 +39,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interrupts.whatBecameOfTheOutput = "jobs already finished keep their outputs, no other file written"
         var options = try outputOptions.exportOptions()
         let progress = ProgressDisplay.start(quiet: outputOptions.quiet)
         options.progress = progress?.counters
@@ -47,10 +59,23 @@ struct BatchCommand: ParsableCommand {
         }
         if !outputOptions.quiet {
             let failed = outcomes.filter { if case .failure = $0.result { return true } else { return false } }.count
-            printError("stepexport: \(outcomes.count) jobs, \(outcomes.count - failed) succeeded, \(failed) failed")
+            printError("stepexport: \(NumberStyle.grouped(outcomes.count)) jobs, \(NumberStyle.grouped(outcomes.count - failed)) "
+                       + "succeeded, \(NumberStyle.grouped(failed)) failed" + csvOnlyNote(outcomes))
         }
         if outcomes.contains(where: { if case .failure = $0.result { return true } else { return false } }) {
             throw ExitCode(2)
         }
+    }
+}
+
+extension BatchCommand {
+    /// `--bom` and `--delimiter` shape the CSV jobs only: the summary says so when XLSX jobs ran too.
+    func csvOnlyNote(_ outcomes: [BatchOutcome]) -> String {
+        let given = outputOptions.csvOnlyOptionsGiven
+        let xlsx = outcomes.filter { $0.format == .xlsx }.count
+        guard !given.isEmpty, xlsx > 0 else { return "" }
+        let csv = outcomes.filter { $0.format == .csv }.count
+        return "; " + given.joined(separator: " and ") + " applied to the \(NumberStyle.grouped(csv)) CSV job"
+            + (csv == 1 ? "" : "s") + " only, not to the \(NumberStyle.grouped(xlsx)) XLSX job" + (xlsx == 1 ? "" : "s")
     }
 }

@@ -11,9 +11,13 @@ struct GenerateCommand: ParsableCommand {
         event, all in 2022-11-01..2022-12-01) and ready request payloads with a README under \
         DIR/requests/. The same --events and --seed give the same bytes. On completion the requests' \
         organization, workflow and step ids are printed on standard output.
+
+        Example:
+          stepexport generate --events 100000 --seed 1 --output /tmp/dump
         """)
 
-    @Option(name: .long, help: "How many events to write.")
+    // Takes the next argument whatever it is, so that `--events -5` is told it must be at least 1.
+    @Option(name: .long, parsing: .unconditional, help: "How many events to write.")
     var events: Int
 
     @Option(name: .long, help: "Seed of the pseudo-random generator.")

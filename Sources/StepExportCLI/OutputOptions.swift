@@ -27,6 +27,20 @@ struct OutputOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
+    /// The options given that shape CSV only (`--bom`, `--delimiter`), as the user wrote them.
+    var csvOnlyOptionsGiven: [String] {
+        (bom ? ["--bom"] : []) + (delimiter != nil ? ["--delimiter"] : [])
+    }
+
+    /// `export` with an XLSX answer refuses CSV-only options rather than ignore them (64).
+    func refuseCSVOnlyOptions() throws {
+        let given = csvOnlyOptionsGiven
+        guard !given.isEmpty else { return }
+        throw ValidationError(given.joined(separator: " and ") + (given.count == 1 ? " shapes" : " shape")
+                              + " CSV files only, and this payload asks for "
+                              + "\"format\": \"xlsx\" (drop " + (given.count == 1 ? "it" : "them") + ", or ask for CSV)")
+    }
+
     func delimiterByte() throws -> UInt8 {
         guard let delimiter else { return UInt8(ascii: ",") }
         let text = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter

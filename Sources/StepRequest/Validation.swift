@@ -306,3 +306,6 @@ func validateLimit(_ value: JSONValue?) -> FieldResult<Int?> {
     if digits.count > 19 { return .ok(Int.max) }
     return .ok(Int(String(decoding: digits, as: UTF8.self)) ?? Int.max)
 }
+
+/// A decimal integer ≥ 0 without sign (SPEC §3.1), as the path's `step_index` must be.
+public func isStepIndex(_ s: String) -> Bool { PathParameters.normalizedIndex(s) != nil }

@@ -1,5 +1,5 @@
-/// Parses `YYYY-MM-DDThh:mm[:ss[.f]][Z|±hh:mm]`: `T` or a space, 1–9 fraction digits, no offset
-/// meaning UTC (SPEC §2, §3). Fields must be in range (month 1–12, a real day of that month,
+/// Parses `YYYY-MM-DDThh:mm[:ss[.f]][Z|±hh:mm]`: `T`, `t` or a space, `Z` or `z` (RFC 3339 §5.6),
+/// 1–9 fraction digits, no offset meaning UTC (SPEC §2, §3). Fields must be in range (month 1–12, a real day of that month,
 /// hour < 24, minute and second < 60, offset hours < 24); anything else is nil.
 public enum TimestampParser {
     public static func parse(_ text: String) -> Timestamp? {
@@ -19,7 +19,7 @@ public enum TimestampParser {
             return a * 10 + c
         }
         guard let y1 = two(0), let y2 = two(2), b[4] == 0x2D, let month = two(5), b[7] == 0x2D,
-              let day = two(8), b[10] == 0x54 || b[10] == 0x20,
+              let day = two(8), b[10] == 0x54 || b[10] == 0x74 || b[10] == 0x20,
               let hour = two(11), b[13] == 0x3A, let minute = two(14) else { return nil }
         let year = y1 * 100 + y2
         guard year >= 1, (1...12).contains(month), day >= 1,
@@ -46,7 +46,7 @@ public enum TimestampParser {
         }
         var offsetMinutes = 0
         if i < n {
-            if b[i] == 0x5A {
+            if b[i] == 0x5A || b[i] == 0x7A {
                 i += 1
             } else if b[i] == 0x2B || b[i] == 0x2D {
                 guard i + 6 <= n, let oh = two(i + 1), b[i + 3] == 0x3A, let om = two(i + 4),

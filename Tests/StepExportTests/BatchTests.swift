@@ -158,7 +158,8 @@ final class BatchTests: XCTestCase {
         // The body `export` alone answers for a valid request on this dump.
         let alone = try exportAlone(jobs[0], dump: dump)
         XCTAssertEqual(alone.result.status, 50)
-        let body = alone.result.stderr.trimmingCharacters(in: .newlines)
+        // (The body is the last line that starts with `{`; a `hint:` line follows it.)
+        let body = alone.result.stderr.split(separator: "\n").last(where: { $0.hasPrefix("{") }).map(String.init) ?? ""
         XCTAssertTrue(body.hasPrefix(#"{"detail":"Malformed event at events/zz.ndjson:2: "#), body)
         for (i, job) in jobs.enumerated() where i < got.count {
             // Checks 1–6 come before the dump (SPEC §3): those failures stay; every other job gets the 500,
@@ -188,6 +189,12 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(outcomes.count, good.count)
         XCTAssertEqual(progress.scan.bytes, try decompressedSize(of: demo.appendingPathComponent("events")),
                        "the dump must be read exactly once for \(good.count) jobs")
+        // On disk (gzip files compressed), what a progress display measures against the files' sizes.
+        let onDisk = try files(under: demo.appendingPathComponent("events")).reduce(Int64(0)) { sum, path in
+            sum + Int64(try Data(contentsOf: demo.appendingPathComponent("events").appendingPathComponent(path)).count)
+        }
+        XCTAssertEqual(progress.scan.fileBytes, onDisk, "file bytes read, compressed for gzip")
+        XCTAssertLessThan(progress.scan.fileBytes, progress.scan.bytes, "the demo's gzip files count compressed")
         let rows = outcomes.reduce(0) { total, outcome in
             if case .success(let r) = outcome.result { return total + r.rows }
             XCTFail("job \(outcome.job) failed: \(outcome.summaryLine)")

@@ -4,7 +4,7 @@ import XCTest
 /// The `stepexport` executable as a user runs it: exit codes, messages, where files appear.
 final class CLITests: XCTestCase {
     /// A small dump with one workflow and three events, written fresh for each test.
-    private func makeDump() throws -> URL {
+    func makeDump() throws -> URL {
         let root = try TestPaths.temporaryDirectory(self)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("events"), withIntermediateDirectories: true)
         let catalog = """
@@ -23,11 +23,11 @@ final class CLITests: XCTestCase {
         return root
     }
 
-    private let org = "6f1c2b1e-0c1d-4d6e-9a51-3c2f4b7d8e90"
-    private let workflow = "0b7e3f5a-8c2d-4e1f-b6a9-5d4c3b2a1f00"
-    private let payload = #"{"filters":[],"interval":{"start":"2022-11-03T00:00:00Z","end":"2022-11-04T00:00:00Z"}}"#
+    let org = "6f1c2b1e-0c1d-4d6e-9a51-3c2f4b7d8e90"
+    let workflow = "0b7e3f5a-8c2d-4e1f-b6a9-5d4c3b2a1f00"
+    let payload = #"{"filters":[],"interval":{"start":"2022-11-03T00:00:00Z","end":"2022-11-04T00:00:00Z"}}"#
 
-    private func export(_ dump: URL, step: String = "1", payload: String? = nil, _ extra: [String] = [],
+    func export(_ dump: URL, step: String = "1", payload: String? = nil, _ extra: [String] = [],
                         in directory: URL? = nil) throws -> ProcessResult {
         try runProcess(TestPaths.executable,
                        ["export", "--dump", dump.path, "--org", org, "--workflow", workflow, "--step", step,

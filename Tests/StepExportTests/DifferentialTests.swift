@@ -5,6 +5,7 @@ import XCTest
 /// executable must answer exactly as the independent Python oracle in `Tests/oracle`.
 final class DifferentialTests: XCTestCase {
     private func differential(_ arguments: [String]) throws {
+        try ReaderTestSupport.require(.python3)
         let script = TestPaths.repoRoot.appendingPathComponent("Tests/oracle/differential.py")
         let r = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
                                ["python3", script.path, "--stepexport", TestPaths.executable.path] + arguments)

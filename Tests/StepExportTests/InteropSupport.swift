@@ -12,9 +12,14 @@ enum ReaderTestSupport {
 
     static var interopDirectory: String { repoRoot + "/Tests/interop" }
 
-    /// `<repo root>/../shared/schemas/ooxml` (CI lays shared/ beside the clone).
+    /// The environment variable naming the OOXML schema folder.
+    static let schemaVariable = "STEPEXPORT_OOXML_SCHEMAS"
+
+    /// The OOXML schema folder: `$STEPEXPORT_OOXML_SCHEMAS`, else the team's copy beside the clone
+    /// (`<repo root>/../shared/schemas/ooxml`, where CI lays it).
     static var schemaDirectory: String {
-        URL(fileURLWithPath: repoRoot).deletingLastPathComponent().path + "/shared/schemas/ooxml"
+        if let dir = ProcessInfo.processInfo.environment[schemaVariable], !dir.isEmpty { return dir }
+        return URL(fileURLWithPath: repoRoot).deletingLastPathComponent().path + "/shared/schemas/ooxml"
     }
 
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" && $0 != "false" } ?? false }
@@ -23,9 +28,9 @@ enum ReaderTestSupport {
     static func requireOrSkip(_ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
         if isCI {
             XCTFail("\(message) (required because CI is set)", file: file, line: line)
-            throw XCTSkip("failed: \(message)")
+            throw XCTSkip("failed: \(message)", file: file, line: line)
         }
-        throw XCTSkip(message)
+        throw XCTSkip(message, file: file, line: line)
     }
 
     /// Runs a program found on PATH, reading both pipes concurrently.
@@ -33,17 +38,13 @@ enum ReaderTestSupport {
         try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments, environment: environment)
     }
 
-    static func hasPython(module: String) -> Bool {
-        (try? run("python3", ["-c", "import \(module)"]).status) == 0
-    }
-
     /// Makes a fixture with Tests/interop/make_fixtures.py; skips (or fails under CI) without
     /// python3 or, for `openpyxl`, without openpyxl.
     static func makeFixture(_ kind: String, in dir: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        if kind == "openpyxl" && !hasPython(module: "openpyxl") {
-            try requireOrSkip("python3 with openpyxl is needed to make the openpyxl fixture", file: file, line: line)
-        } else if !hasPython(module: "zipfile") {
-            try requireOrSkip("python3 is needed to make fixtures", file: file, line: line)
+        if kind == "openpyxl" {
+            try require(.python3, .openpyxl, file: file, line: line)
+        } else {
+            try require(.python3, file: file, line: line)
         }
         let path = dir + "/\(kind).xlsx"
         let r = try run("python3", [interopDirectory + "/make_fixtures.py", kind, path])

@@ -16,10 +16,7 @@ extension ReaderTestSupport {
     /// Runs read_xlsx.py on `path`; returns each reader's result by name.
     static func readWithRealReaders(_ path: String, readers: [String] = interopReaders,
                                     file: StaticString = #filePath, line: UInt = #line) throws -> [String: InteropReaderResult] {
-        guard hasPython(module: "json") else {
-            try requireOrSkip("python3 is needed for the interop tests", file: file, line: line)
-            return [:]
-        }
+        try require(.python3, file: file, line: line)
         let r = try run("python3", [interopDirectory + "/read_xlsx.py", path, "--readers", readers.joined(separator: ",")])
         guard r.status == 0 else {
             XCTFail("read_xlsx.py failed (\(r.status)): \(r.stderr)", file: file, line: line)
@@ -48,12 +45,12 @@ extension ReaderTestSupport {
                                  agree: @escaping (String, String, String) -> Bool = { _, a, b in cellsAgree(a, b) },
                                  file: StaticString = #filePath, line: UInt = #line) throws {
         let results = try readWithRealReaders(path, readers: readers, file: file, line: line)
-        var missing: [String] = []
+        var missing: [TestTool] = []
         for name in readers {
             guard let r = results[name] else { XCTFail("no result for \(name)", file: file, line: line); continue }
             switch r.status {
             case "missing":
-                missing.append("\(name): \(r.reason)")
+                missing.append(TestTool(rawValue: name) ?? .python3)
                 continue
             case "ok":
                 break
@@ -69,9 +66,7 @@ extension ReaderTestSupport {
                 XCTAssertEqual(diffs, [], "\(name), sheet \(sheet.name)", file: file, line: line)
             }
         }
-        if !missing.isEmpty {
-            try requireOrSkip("spreadsheet readers not installed: " + missing.joined(separator: "; "), file: file, line: line)
-        }
+        try require(missing, file: file, line: line)
     }
 }
 

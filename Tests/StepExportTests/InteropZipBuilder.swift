@@ -97,6 +97,7 @@ struct ReaderTestZip {
         open(sys.argv[2], 'wb').write(c.compress(d) + c.flush())
         print(zlib.crc32(d))
         """
+        try ReaderTestSupport.require(.python3)
         let r = try ReaderTestSupport.run("python3", ["-c", code, input, output, zeros.map(String.init) ?? "-"])
         guard r.status == 0, let crc = UInt32(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw NSError(domain: "rawDeflate", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr])

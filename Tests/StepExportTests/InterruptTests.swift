@@ -137,6 +137,9 @@ final class InterruptTests: XCTestCase {
             XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), previous, "the previous file was replaced",
                            file: file, line: line)
         }
+        // The user is told what became of the output, on the last line.
+        let told = "stepexport: interrupted: nothing written" + (previous == nil ? "" : " (\(target.path) left as it was)")
+        XCTAssertTrue(run.stderr.hasSuffix(told + "\n"), run.stderr.debugDescription, file: file, line: line)
     }
 
     func testSIGTERMWhileScanningExits143AndLeavesNothing() throws {
@@ -191,5 +194,7 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(exit, 143, run.stderr)
         XCTAssertLessThan(seconds, 5)
         XCTAssertEqual(contents(out), [])
+        XCTAssertTrue(run.stderr.hasSuffix("stepexport: interrupted: jobs already finished keep their outputs, no other file written\n"),
+                      run.stderr)
     }
 }

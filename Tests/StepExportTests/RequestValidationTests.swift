@@ -226,6 +226,15 @@ final class RequestValidationTests: XCTestCase {
         XCTAssertEqual(z?.timeZone, "Europe/Helsinki")
     }
 
+    /// Contract 1.1: interval bounds take `t` and `z` too (RFC 3339 §5.6).
+    func testIntervalLowerCaseTAndZ() {
+        let r = assertValid(payload(interval: #"{"start":"2022-11-03t00:00:00z","end":"2022-11-03t02:00:00.5+02:00"}"#))
+        XCTAssertEqual(r?.intervalStart, Timestamp(millis: 1_667_433_600_000))
+        XCTAssertEqual(r?.intervalEnd, Timestamp(millis: 1_667_433_600_500))
+        assertFieldError(payload(interval: #"{"start":"2022-11-03x00:00","end":"2022-11-04T00:00"}"#), "interval",
+                         #"{"start":\#(datetime)}"#)
+    }
+
     func testEndMustBeAfterStart() {
         let endAfter = #"{"non_field_errors":["End must be after start."]}"#
         assertFieldError(payload(interval: #"{"start":"2022-11-04T00:00","end":"2022-11-03T00:00"}"#), "interval", endAfter)

@@ -12,10 +12,21 @@ final class TimestampTests: XCTestCase {
                        Timestamp(millis: 1_667_433_600_000 + 5_400_000 + 500))
     }
 
+    /// Contract 1.1: `t` for `T` and `z` for `Z`, as RFC 3339 §5.6 allows; nothing else changes case.
+    func testParsesLowerCaseTAndZ() {
+        XCTAssertEqual(TimestampParser.parse("1970-01-01t00:00:01z"), Timestamp(millis: 1000))
+        XCTAssertEqual(TimestampParser.parse("1970-01-01t00:00:01Z"), Timestamp(millis: 1000))
+        XCTAssertEqual(TimestampParser.parse("1970-01-01 00:00z"), Timestamp(millis: 0))
+        XCTAssertEqual(TimestampParser.parse("1970-01-01t02:00:00.5+02:00"), Timestamp(millis: 500))
+        for s in ["1970-01-01x00:00", "1970-01-01T00:00x", "1970-01-01T00:00zz", "1970-01-01tt00:00"] {
+            XCTAssertNil(TimestampParser.parse(s), s)
+        }
+    }
+
     func testRejectsBadForms() {
         for s in ["", "2022-11-03", "2022-11-03T24:00", "2022-02-29T00:00", "2022-11-03T00:00:60",
                   "2022-11-03T00:00:00.", "2022-11-03T00:00:00.1234567890", "2022-11-03T00:00+0100",
-                  "2022-11-03T00:00Zx", "0000-01-01T00:00", "2022-13-01T00:00", "2022-11-03t00:00",
+                  "2022-11-03T00:00Zx", "0000-01-01T00:00", "2022-13-01T00:00", "2022-11-03x00:00",
                   "2022-11-03T00:00:00+24:00", "+2022-11-03T00:00"] {
             XCTAssertNil(TimestampParser.parse(s), s)
         }

@@ -53,8 +53,13 @@ enum XLSXTestSupport {
     }
 
     /// Runs a Python snippet with arguments; returns stdout, failing the test on a non-zero exit.
+    /// Skips (fails under CI) without python3, or without the reader the snippet imports.
     static func python(_ code: String, _ arguments: [String], file: StaticString = #filePath,
                        line: UInt = #line) throws -> String {
+        var tools: [TestTool] = [.python3]
+        if code.contains("openpyxl") { tools.append(.openpyxl) }
+        if code.contains("python_calamine") { tools.append(.calamine) }
+        try ReaderTestSupport.require(tools, file: file, line: line)
         let r = try ReaderTestSupport.run("python3", ["-c", code] + arguments)
         XCTAssertEqual(r.status, 0, "python failed: \(r.stderr)", file: file, line: line)
         return r.stdoutText

@@ -225,10 +225,11 @@ final class XLSXWriterTests: XCTestCase {
     /// Every part validated with xmllint against the schema schemas/README.md names for it.
     private func validateParts(_ path: String, sheets: Int, sharedStrings: Bool,
                                file: StaticString = #filePath, line: UInt = #line) throws {
+        // Without the schemas or xmllint the calling test goes on unvalidated (one line for the run);
+        // with CI set that fails.
+        guard ReaderTestSupport.available([.schemas, .xmllint], orLeaveOut: "XLSX parts are not validated with xmllint",
+                                          file: file, line: line) else { return }
         let s = ReaderTestSupport.schemaDirectory
-        if !FileManager.default.fileExists(atPath: s + "/sml.xsd") {
-            try ReaderTestSupport.requireOrSkip("OOXML schemas not found at \(s)")
-        }
         let root = try unpack(path)
         var parts: [(String, String?)] = [
             ("[Content_Types].xml", s + "/opc-contentTypes.xsd"),
@@ -290,6 +291,7 @@ final class XLSXWriterTests: XCTestCase {
     }
 
     func testWorkbookPartsValidateAgainstTheSchemas() throws {
+        try ReaderTestSupport.require(.schemas, .xmllint)
         for storage in [XLSXStringStorage.inline, .shared, .adaptive] {
             let (bytes, _) = try write(mixedRows(), options { $0.stringStorage = storage })
             try validateParts(try save(bytes), sheets: 1, sharedStrings: storage != .inline)
@@ -457,8 +459,7 @@ extension XLSXWriterTests {
         XCTAssertEqual(one, single)
         XCTAssertEqual(one, four)
         let path = try save(four)
-        let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
-        XCTAssertEqual(unzip.status, 0, unzip.stdoutText)
+        try ReaderTestSupport.checkWithUnzip(path)
         _ = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
         try validateParts(path, sheets: 1, sharedStrings: true)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }, [],
@@ -474,8 +475,7 @@ extension XLSXWriterTests {
     func testForcedZip64WorkbookReadsBack() throws {
         let (bytes, _) = try write(mixedRows(), options { $0.forceZip64 = true })
         let path = try save(bytes, "zip64.xlsx")
-        let unzip = try ReaderTestSupport.run("unzip", ["-t", path])
-        XCTAssertEqual(unzip.status, 0, unzip.stdoutText + unzip.stderr)
+        try ReaderTestSupport.checkWithUnzip(path)
         let listing = try XLSXTestSupport.python(XLSXTestSupport.pythonZipCheck, [path])
         XCTAssertEqual(listing.split(separator: "\n").count, 9)
         let dump = try openpyxl(path)
@@ -501,7 +501,8 @@ extension XLSXWriterTests {
             XCTAssertEqual(summary.rows, 2)
             let path = try save(bytes)
             try validateParts(path, sheets: 1, sharedStrings: storage == .shared)
-            let s = try XCTUnwrap(sheets(try openpyxl(path)).first)
+            let dump = try openpyxl(path)
+            let s = try XCTUnwrap(sheets(dump).first)
             XCTAssertEqual(cell(s, 2, .pageURL) as? String, String(repeating: "a", count: limit - 1))
             XCTAssertEqual((cell(s, 2, .label) as? String)?.utf16.count, limit)
             XCTAssertEqual(cell(s, 2, .label) as? String, String(String(long.utf16.prefix(limit))!))
@@ -544,7 +545,8 @@ extension XLSXWriterTests {
         XCTAssertEqual(summary.rows, 3)
         let path = try save(bytes)
         try validateParts(path, sheets: 1, sharedStrings: true)
-        let s = try XCTUnwrap(sheets(try openpyxl(path)).first)
+        let dump = try openpyxl(path)
+        let s = try XCTUnwrap(sheets(dump).first)
         XCTAssertEqual(s["dimensions"] as? String, "A1:AE4")
         XCTAssertTrue(cell(s, 2, .eventID) is NSNull)
         XCTAssertTrue(cell(s, 3, .eventID) is NSNull)

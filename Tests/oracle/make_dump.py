@@ -73,7 +73,7 @@ def timestamp_text(rng, ms, extra_ns):
     offset_min = rng.choice([0, 0, 120, 180, -300, -240, 330, 525, -570])
     local = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=ms, minutes=offset_min)
     ns = (ms % 1000) * 1_000_000 + extra_ns
-    sep = rng.choice("TT ")
+    sep = rng.choice("TTt ")  # `t` and `z` as RFC 3339 §5.6 allows (contract 1.1)
     text = local.strftime("%Y-%m-%d") + sep + local.strftime("%H:%M")
     needed = len(("%09d" % ns).rstrip("0"))  # fraction digits needed to be exact
     if not (ns == 0 and local.second == 0 and rng.random() < 0.3):
@@ -82,7 +82,7 @@ def timestamp_text(rng, ms, extra_ns):
         if digits:
             text += "." + ("%09d" % ns)[:digits]
     if offset_min == 0:
-        text += rng.choice(["Z", "", "+00:00", "-00:00"])
+        text += rng.choice(["Z", "z", "", "+00:00", "-00:00"])
     else:
         sign = "+" if offset_min > 0 else "-"
         text += "%s%02d:%02d" % (sign, abs(offset_min) // 60, abs(offset_min) % 60)

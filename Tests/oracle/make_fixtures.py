@@ -350,6 +350,28 @@ def dump_tz():
 
 
 # ------------------------------------------------------------------------------------------
+# Dump "lowercase-tz" (contract 1.1): `t` and `z` as RFC 3339 §5.6 allows, in events and in
+# interval bounds; the output is the usual upper-case UTC form.
+
+def dump_lowercase_tz():
+    d = "lowercase-tz"
+    catalog(d)
+    write(d, "events/e.ndjson", lines(
+        ev("lower-t-lower-z", "2023-03-05t10:00:00z", 1),
+        ev("upper-both", "2023-03-05T10:00:01Z", 1),
+        ev("lower-t-offset", "2023-03-05t12:00:02.5+02:00", 1),      # 2023-03-05T10:00:02.500Z
+        ev("space-lower-z", "2023-03-05 10:03z", 1),
+        ev("lower-z-fraction", "2023-03-05T10:00:03.123456789z", 1),
+        ev("before-start", "2023-03-01t23:59:59.999z", 1),          # before the interval below
+        ev("at-end", "2023-03-06t00:00:00z", 1),                    # = interval end: excluded
+    ))
+    case("lowercase-tz-events", d, P(), step="1")
+    case("lowercase-tz-interval", d, P(start="2023-03-02t00:00:00z", end="2023-03-06t00:00z"), step="1")
+    case("lowercase-tz-interval-zone", d, P(start="2023-03-05t11:00:00+01:00", end="2023-03-05t10:00:03z",
+                                          tz="Europe/Helsinki"), step="1")
+
+
+# ------------------------------------------------------------------------------------------
 # Malformed dumps. Each: (name, files, expected file, expected line).
 
 GOOD = ev("ok", "2023-03-05T00:00:00Z", 1)
@@ -544,7 +566,7 @@ def main():
     for p in (DUMPS, GOLDEN):
         shutil.rmtree(p, ignore_errors=True)
         os.makedirs(p)
-    dump_formats(); dump_flows(); dump_types(); dump_goals(); dump_nasty(); dump_tz(); bad_dumps()
+    dump_formats(); dump_flows(); dump_types(); dump_goals(); dump_nasty(); dump_tz(); dump_lowercase_tz(); bad_dumps()
     for c in CASES:
         out = os.path.join(GOLDEN, c["name"])
         os.makedirs(out)

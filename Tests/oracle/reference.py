@@ -142,14 +142,15 @@ MAX_NS = 253402300800 * 10 ** 9 - 1                 # 9999-12-31T23:59:59.999999
 EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
 TIMESTAMP_RE = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})"
     r"(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2})?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})?"
 )
 
 
 def parse_timestamp_text(s):
-    """`YYYY-MM-DDThh:mm[:ss[.f]][Z|±hh:mm]` → ns, or None. No offset means UTC."""
+    """`YYYY-MM-DDThh:mm[:ss[.f]][Z|±hh:mm]` → ns, or None. `T`, `t` or a space; `Z` or `z` (RFC 3339
+    §5.6, contract 1.1). No offset means UTC."""
     m = TIMESTAMP_RE.fullmatch(s)
     if not m:
         return None
@@ -164,7 +165,7 @@ def parse_timestamp_text(s):
         return None
     offset_seconds = 0
     zone = m.group(8)
-    if zone and zone != "Z":
+    if zone and zone not in ("Z", "z"):
         oh, om = int(zone[1:3]), int(zone[4:6])
         if oh > 23 or om > 59:
             return None

@@ -55,7 +55,9 @@ def main():
             elif not a.stepexport and status == 500:
                 pass  # the oracle prints a location, not a body; make_fixtures.py checked it
             else:
-                body = r.stderr.decode("utf-8", "replace").strip().splitlines()[-1] if r.stderr.strip() else ""
+                # The body is the last line that starts with `{` (a `hint:` line may follow it).
+                bodies = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if l.startswith("{")]
+                body = bodies[-1] if bodies else ""
                 if "body" in want and body != want["body"]:
                     problem = "body %r" % body
                 if "body_prefix" in want and not body.startswith(want["body_prefix"]):
