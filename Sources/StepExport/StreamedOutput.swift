@@ -23,7 +23,8 @@ final class StreamedOutput {
         self.atomic = atomic
         self.table = table
         stream = RowStream(table: table, limit: selection.limit, threads: selection.collectors.count,
-                           progress: options.progress)
+                           progress: options.progress, spillDirectory: options.temporaryDirectory,
+                           spillAlways: options.spillRows)
         let renderer = Exporter.makeRenderer(prepared)
         visitors = selection.collectors.map { [stream] in
             StreamingCollector(collector: $0, stream: stream, renderer: renderer, encoder: table.makeEncoder())
@@ -43,6 +44,7 @@ final class StreamedOutput {
             result.rows = stream.rowsWritten
             result.path = atomic.path
             result.writtenDuringScan = true
+            result.spilledRuns = stream.spilledRuns
             return .success(result)
         } catch {
             atomic.discard()
