@@ -11,11 +11,13 @@ public final class Selection {
     private var rowsByCollector: [[Candidate]] = []
 
     /// `stores[i]` is scanning thread i's store: collector i keeps events through it.
-    public init(query: SelectionQuery, stores: [EventStore]) {
+    /// `remembersRows` false: the collectors only say which rows they keep (`keepsStepRow`) and
+    /// remember none, for rows rendered as the scan finds them; `finish` then has none to give.
+    public init(query: SelectionQuery, stores: [EventStore], remembersRows: Bool = true) {
         let compiled = CompiledQuery(query)
         self.query = compiled
         self.limit = query.limit
-        collectors = stores.map { SelectionCollector(query: compiled, store: $0) }
+        collectors = stores.map { SelectionCollector(query: compiled, store: $0, remembersRows: remembersRows) }
     }
 
     /// Whether every step row a collector keeps is an answer row: no earlier step constrains the

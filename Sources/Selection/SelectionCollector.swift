@@ -48,9 +48,13 @@ public final class SelectionCollector: EventVisitor {
     var spooled: [Int64] = []
     private let scratch = ByteBuffer(capacity: 4096)
 
-    init(query: CompiledQuery, store: EventStore) {
+    /// Whether kept step rows are remembered (as candidates, their bytes through the store).
+    let remembersRows: Bool
+
+    init(query: CompiledQuery, store: EventStore, remembersRows: Bool) {
         self.query = query
         self.store = store
+        self.remembersRows = remembersRows
         flowReached = Array(repeating: [], count: query.earlier.count)
     }
 
@@ -93,6 +97,7 @@ public final class SelectionCollector: EventVisitor {
             guard let f = flowID(event, bytes) else { return false }
             flow = f
         }
+        guard remembersRows else { return true }
         if query.triggeredGoals { stepVisitors.append(visitorID(event, bytes)) }
         steps.append(candidate(event, bytes, position, aux: flow))
         return true

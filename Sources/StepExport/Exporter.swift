@@ -20,38 +20,71 @@ public enum Exporter {
                                    payload: $0, dump: dump)
         }
         return prepared.flatMap { prepared in
-            let stores = options.makeStores()
-            let selection = Selection(query: prepared.query, stores: stores)
             let path = outputPath(prepared, output)
-            let report: ScanReport
-            let files: [DumpFile]
-            var streamed: StreamedOutput?
-            do {
-                files = try dump.files()
-                // Rows that may go out during the scan need the output open before it (`RowStream`).
-                if options.streamRows && selection.keepsOnlyAnswerRows, let path,
-                   let opened = StreamedOutput(prepared, selection: selection, path: path, options: options) {
-                    streamed = opened
-                    report = try DumpScanner.scan(files: files, visitors: opened.visitors, stores: stores,
-                                                  options: options.scanOptions)
-                } else {
+            var way = firstWay(prepared, path: path, options: options)
+            while true {
+                let stores = options.makeStores()
+                let report: ScanReport
+                let files: [DumpFile]
+                if way != .readBack, let path {
+                    // Rows rendered during the scan: no row is remembered for later, no event spooled.
+                    let selection = Selection(query: prepared.query, stores: stores, remembersRows: false)
+                    guard let streamed = StreamedOutput(prepared, selection: selection, path: path, options: options,
+                                                        spillAlways: way == .spill) else {
+                        way = .readBack // the usual way reports the output's error in its usual place
+                        continue
+                    }
+                    do {
+                        files = try dump.files()
+                        report = try DumpScanner.scan(files: files, visitors: streamed.visitors, stores: stores,
+                                                      options: options.scanOptions)
+                    } catch {
+                        streamed.discard()
+                        return .failure(.dumpError(error as! DumpError))
+                    }
+                    switch streamed.finish() {
+                    case .finished(let written): return finished(written, report: report, started: started)
+                    case .abandoned(let forOrder):
+                        // Scan again: spilling takes any order; a segment too big goes the read-back way.
+                        way = forOrder && way == .auto ? .spill : .readBack
+                        continue
+                    }
+                }
+                let selection = Selection(query: prepared.query, stores: stores)
+                do {
+                    files = try dump.files()
                     report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
                                                   options: options.scanOptions)
+                } catch {
+                    return .failure(.dumpError(error as! DumpError))
                 }
-            } catch {
-                streamed?.discard()
-                return .failure(.dumpError(error as! DumpError))
+                let written = write(prepared, selection: selection, files: files, stores: stores,
+                                    renderThreads: options.threads, path: path, options: options)
+                return finished(written, report: report, started: started)
             }
-            let written = streamed?.finish()
-                ?? write(prepared, selection: selection, files: files, stores: stores, renderThreads: options.threads,
-                         path: path, options: options)
-            return written.map { written in
-                var result = written
-                result.skipped = report.skipped
-                result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
-                result.seconds = Date().timeIntervalSince(started)
-                return result
-            }
+        }
+    }
+
+    /// How rows reach the file: rendered during the scan and written straight or spilled and
+    /// merged (`RowStream`), or remembered and read back after it (`RowPipeline`).
+    private enum RowWay { case auto, spill, readBack }
+
+    /// Rendering during the scan needs every kept row to be an answer row and a file to write
+    /// (standard output cannot take back rows written straight).
+    private static func firstWay(_ prepared: PreparedExport, path: String?, options: ExportOptions) -> RowWay {
+        let answerRowsOnly = Selection(query: prepared.query, stores: []).keepsOnlyAnswerRows
+        guard options.streamRows, answerRowsOnly, path != nil else { return .readBack }
+        return options.spillRows ? .spill : .auto
+    }
+
+    private static func finished(_ written: Result<ExportResult, RequestError>, report: ScanReport,
+                                 started: Date) -> Result<ExportResult, RequestError> {
+        written.map { written in
+            var result = written
+            result.skipped = report.skipped
+            result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
+            result.seconds = Date().timeIntervalSince(started)
+            return result
         }
     }
 

@@ -102,15 +102,20 @@ final class RowReorder {
         do {
             try runs.finishWriting()
             let readers = try runs.readers()
+            // The total is known now: the display counts these rows as rows written after the scan.
+            progress?.addRowsToWrite(min(runs.rows, order.limit))
             var sinceCount = 0
             try order.merge(sources: readers.count, head: { readers[$0].head }, emit: { i in
                 try table.write(encoded: readers[i].row, rows: 1)
                 try readers[i].advance()
                 sinceCount += 1
-                if sinceCount == 4096 { count(rows: &sinceCount) }
+                if sinceCount == 4096 {
+                    progress?.addRowsWritten(sinceCount)
+                    sinceCount = 0
+                }
                 return true
             })
-            count(rows: &sinceCount)
+            progress?.addRowsWritten(sinceCount)
             return true
         } catch {
             writeError = error

@@ -122,6 +122,9 @@ final class RowStream: @unchecked Sendable {
     /// Whether a thread is taking segments (the others only leave theirs in `ready`).
     private var taking = false
     private var abandoned = false
+    /// Whether it was abandoned because a row came after a later one had been written (not for
+    /// a segment too big or a write error): spilling every segment would have taken it.
+    private(set) var abandonedForOrder = false
     /// `reorder.limitMet` as of the last segment taken: the reorder buffer changes outside the
     /// lock, so threads starting a segment read this copy instead.
     private var limitMet = false
@@ -170,6 +173,7 @@ final class RowStream: @unchecked Sendable {
             let released = reorder.releasedSegments()
             condition.lock()
             guard taken else {
+                abandonedForOrder = !segment.overflowed && reorder.writeError == nil
                 abandon()
                 return
             }

@@ -25,6 +25,8 @@ final class SpilledRuns {
     private var size: Int64 = 0
     /// Each run's byte range in the file.
     private(set) var runs: [Range<Int64>] = []
+    /// Rows in all runs.
+    private(set) var rows = 0
 
     init(directory: String) throws {
         name = "the spill file in \(directory)"
@@ -57,6 +59,7 @@ final class SpilledRuns {
             if buffer.count >= 1 << 20 { try flush() }
         }
         runs.append(start..<(size + Int64(buffer.count)))
+        self.rows += rows
     }
 
     /// Writes out what is buffered: before the runs are read.
