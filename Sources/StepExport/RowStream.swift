@@ -101,7 +101,7 @@ final class RowStream: @unchecked Sendable {
                     moves += 1
                 }
                 order[j] = r
-                if moves > 8 * keys.count {
+                if moves > keys.count {
                     order.sort { keys[Int($0)] < keys[Int($1)] }
                     return
                 }
