@@ -18,7 +18,7 @@ import Timestamps
 /// before the oldest one's last row, the segments overlap in time more than a buffer can
 /// absorb, and the buffer spills from then on (nothing was written yet). In straight mode a row
 /// that belongs before one already written ends the stream (`take` returns false) and the
-/// export writes its rows after the scan instead.
+/// export scans again, spilling.
 final class RowReorder {
     static let maximumSegments = 3
 

@@ -14,8 +14,8 @@ import Timestamps
 /// sorted runs and merged after the scan. The event is parsed and rendered once either way.
 /// If a dump that looked in time order turns out not to be after rows were written (a row
 /// arrives after a later one was written), or a segment is too big to hold, the stream is
-/// abandoned and the export writes the answer from the kept rows after the scan. Every way
-/// gives the same bytes.
+/// abandoned and the export scans again (`Exporter`): spilling every segment, or for a segment
+/// too big, remembering the rows to read back after the scan. Every way gives the same bytes.
 ///
 /// Only for selections whose kept rows are all answer rows (`Selection.keepsOnlyAnswerRows`):
 /// a path constraint or the triggered-goal target needs the whole dump before any row is
