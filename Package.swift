@@ -65,7 +65,7 @@ let package = Package(
             "CSVWriter", "XLSXWriter",
         ], swiftSettings: hotPath),
         // Synthetic dumps for the demo, tests and benchmarks (`stepexport generate`).
-        .target(name: "DumpGenerator", dependencies: ["Bytes", "Timestamps"]),
+        .target(name: "DumpGenerator", dependencies: ["Bytes", "CZlib", "Timestamps"]),
         // What each fuzzer in Fuzz/ runs on one input; FuzzCorpusTests replays the corpora through it.
         .target(name: "FuzzTargets", dependencies: [
             "Bytes", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # StepExport against its peers, on generated dumps, in one run: see Benchmarks/README.md.
 #
-#   bash Benchmarks/compare.sh            # full run (~15 min on 2 cores)
-#   QUICK=1 bash Benchmarks/compare.sh    # small sizes, one repetition (~3 min after the build)
+#   bash Benchmarks/compare.sh            # full run (~30 min on 2 cores)
+#   QUICK=1 bash Benchmarks/compare.sh    # small sizes, one repetition (~5 min after the build)
 #
-# Environment: EVENTS (200000), MEMORY_EVENTS (1000000), SCALE_SIZES ("100000 200000 400000"),
-# REPS (3), SEED (1), WORK (.build/compare), SKIP_INSTALL=1 (use what is installed),
-# KEEP_DUMPS=1 (keep the generated dumps), STEPEXPORT (a stepexport binary: skip the build).
+# Environment: EVENTS (200000), MEMORY_EVENTS (1000000), SCALE_SIZES ("100000 200000 400000 1600000"),
+# LAYOUTS ("time flow shuffled flow16 flowgz"), REPS (3), SEED (1), WORK (.build/compare),
+# SKIP_INSTALL=1 (use what is installed), KEEP_DUMPS=1 (keep the generated dumps),
+# STEPEXPORT (a stepexport binary: skip the build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +17,8 @@ if [[ "${QUICK:-0}" == 1 ]]; then
 fi
 EVENTS=${EVENTS:-200000}
 MEMORY_EVENTS=${MEMORY_EVENTS:-1000000}
-SCALE_SIZES=${SCALE_SIZES:-100000 200000 400000}
+SCALE_SIZES=${SCALE_SIZES:-100000 200000 400000 1600000}
+LAYOUTS=${LAYOUTS:-time flow shuffled flow16 flowgz}
 REPS=${REPS:-3}
 SEED=${SEED:-1}
 WORK=${WORK:-$ROOT/.build/compare}
@@ -137,99 +139,150 @@ duck() {
 rows_of() { [[ -f "$1" ]] && echo $(($(wc -l <"$1") - 1)) || echo "missing"; }
 ids_of() { [[ -f "$1" ]] && tail -n +2 "$1" | cut -d, -f1 || true; }
 
-generate() { # generate EVENTS DIR
-    log "generating $1 events → $2"
-    "$BIN" generate --events "$1" --seed "$SEED" --output "$2" --force >"$WORK/logs/generate-$1.txt" \
+# generate EVENTS LAYOUT DIR: a dump in one of the layouts (Benchmarks/README.md): time (a file a
+# day, time order), flow (grouped by flow, one file), shuffled (one file), flow16 (grouped by flow,
+# 16 files several folders deep), flowgz (grouped by flow, one gzip file).
+generate() {
+    local args=()
+    case $2 in
+        time) ;;
+        flow|shuffled) args=(--layout "$2") ;;
+        flow16) args=(--layout flow --files 16) ;;
+        flowgz) args=(--layout flow --gzip) ;;
+        *) die "unknown layout $2" ;;
+    esac
+    log "generating $1 events, layout $2 → $3"
+    "$BIN" generate --events "$1" --seed "$SEED" --output "$3" --force "${args[@]}" >"$WORK/logs/generate-$2-$1.txt" \
         || die "stepexport generate failed"
+    find "$3/events" -type f -exec cat {} + >/dev/null # into the page cache for everyone
 }
+is_gzip() { [[ $1 == flowgz ]]; }
+has_xlsx() { [[ $1 == time || $1 == flow || $1 == shuffled ]]; }
 
 say "StepExport vs DuckDB $DUCKDB_VERSION (read_ndjson, excel extension) vs libxlsxwriter $(dpkg-query -W -f='${Version}' libxlsxwriter-dev 2>/dev/null || pkg-config --modversion xlsxwriter)"
 say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "sizes: EVENTS=$EVENTS MEMORY_EVENTS=$MEMORY_EVENTS SCALE_SIZES=\"$SCALE_SIZES\" REPS=$REPS SEED=$SEED"
+say "sizes: EVENTS=$EVENTS MEMORY_EVENTS=$MEMORY_EVENTS SCALE_SIZES=\"$SCALE_SIZES\" LAYOUTS=\"$LAYOUTS\" REPS=$REPS SEED=$SEED"
 say "times are medians of $REPS runs (wall clock), RSS is the largest peak resident set of those runs (/usr/bin/time)"
 say ""
-
-MAIN=$WORK/dumps/e$EVENTS
-generate "$EVENTS" "$MAIN"
-say "dump: $EVENTS events, $(du -sm "$MAIN/events" | cut -f1) MB of NDJSON in $(find "$MAIN/events" -name '*.ndjson' | wc -l) files"
-cat "$MAIN"/events/*/*/*.ndjson >/dev/null # into the page cache for everyone
 OUT=$WORK/out
+MAIN=$WORK/dumps/time-$EVENTS
 
 # ---------------------------------------------------------------------------------------------
-# 3. Path scan (CSV): a step-2 request with step_data constraints on steps 1 and 2
+# 3. Per layout: path scan, write-heavy CSV, write-heavy XLSX (time, flow, shuffled), each
+#    against DuckDB (and libxlsxwriter) in the same run
 # ---------------------------------------------------------------------------------------------
-log "path scan"
-for ((i = 1; i <= REPS; i++)); do
-    se path.se "$MAIN" path-scan "$OUT/path.se.csv"
-    duck path.duck "$MAIN" path-scan "$OUT/path.duck.csv" csv
+for L in $LAYOUTS; do
+    D=$WORK/dumps/$L-$EVENTS
+    generate "$EVENTS" "$L" "$D"
+    say "=== layout $L: $EVENTS events, $(du -sm "$D/events" | cut -f1) MB in $(find "$D/events" -type f | wc -l) files"
+    csv_target=4; path_target=2
+    if is_gzip "$L"; then csv_target=2; fi
+
+    log "$L: path scan"
+    for ((i = 1; i <= REPS; i++)); do
+        se "$L.path.se" "$D" path-scan "$OUT/$L.path.se.csv"
+        duck "$L.path.duck" "$D" path-scan "$OUT/$L.path.duck.csv" csv
+    done
+    se_ms=$(median_ms "$L.path.se"); duck_ms=$(median_ms "$L.path.duck")
+    expected=$(req "$D" path-scan expected_rows)
+    say "Path scan (CSV; $expected rows expected)"
+    say "  StepExport  $(secs "$se_ms")  RSS $(mib "$(max_rss_kb "$L.path.se")")  rows $(rows_of "$OUT/$L.path.se.csv")"
+    say "  DuckDB      $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb "$L.path.duck")")  rows $(rows_of "$OUT/$L.path.duck.csv")"
+    same_rows=0
+    [[ "$(ids_of "$OUT/$L.path.se.csv" | sort)" == "$(ids_of "$OUT/$L.path.duck.csv" | sort)" && "$(rows_of "$OUT/$L.path.se.csv")" == "$expected" ]] && same_rows=1
+    r=$(ratio "$duck_ms" "$se_ms")
+    verdict "[$L] path scan ≥ ${path_target}× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" "$path_target" || echo 0)" "$(x "$r") (same event ids as DuckDB and the generator's count: $([[ $same_rows == 1 ]] && echo yes || echo NO))"
+
+    log "$L: write-heavy CSV"
+    for ((i = 1; i <= REPS; i++)); do
+        se "$L.wcsv.se" "$D" write-heavy "$OUT/$L.wcsv.se.csv"
+        duck "$L.wcsv.duck" "$D" write-heavy "$OUT/$L.wcsv.duck.csv" csv
+    done
+    se_ms=$(median_ms "$L.wcsv.se"); duck_ms=$(median_ms "$L.wcsv.duck")
+    expected=$(req "$D" write-heavy expected_rows)
+    say "Write-heavy CSV ($expected rows expected)"
+    say "  StepExport  $(secs "$se_ms")  RSS $(mib "$(max_rss_kb "$L.wcsv.se")")  rows $(rows_of "$OUT/$L.wcsv.se.csv")  $(stat -c %s "$OUT/$L.wcsv.se.csv" 2>/dev/null || echo 0) bytes"
+    say "  DuckDB      $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb "$L.wcsv.duck")")  rows $(rows_of "$OUT/$L.wcsv.duck.csv")  $(stat -c %s "$OUT/$L.wcsv.duck.csv" 2>/dev/null || echo 0) bytes"
+    same_rows=0
+    [[ "$(rows_of "$OUT/$L.wcsv.se.csv")" == "$expected" && "$(rows_of "$OUT/$L.wcsv.duck.csv")" == "$expected" ]] && same_rows=1
+    r=$(ratio "$duck_ms" "$se_ms")
+    verdict "[$L] write-heavy CSV ≥ ${csv_target}× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" "$csv_target" || echo 0)" "$(x "$r") (rows as expected: $([[ $same_rows == 1 ]] && echo yes || echo NO))"
+    if is_gzip "$L"; then
+        r=$(ratio "$(median_ms "$L.path.duck")" "$(median_ms "$L.path.se")")
+        verdict "[$L] gzip: path scan ≥ 2× DuckDB too" "$(ge "$r" 2)" "$(x "$r")"
+    fi
+    if [[ $L == time ]]; then
+        # The way rows go when a dump is not in time order (spilled as sorted runs, merged after the
+        # scan), forced on this time-ordered dump, against the rows written straight: same dump, same rows.
+        log "$L: spilled and merged against straight"
+        for ((i = 1; i <= REPS; i++)); do
+            se "$L.wcsv.spill" "$D" write-heavy "$OUT/$L.wcsv.spill.csv" --row-writing spill
+            se "$L.wcsv.straight" "$D" write-heavy "$OUT/$L.wcsv.straight.csv"
+        done
+        sp=$(median_ms "$L.wcsv.spill"); st=$(median_ms "$L.wcsv.straight")
+        same=0; cmp -s "$OUT/$L.wcsv.spill.csv" "$OUT/$L.wcsv.straight.csv" && same=1
+        r=$(ratio "$sp" "$st")
+        say "  rows spilled and merged (forced): $(secs "$sp"), written straight: $(secs "$st") (runs interleaved)"
+        verdict "[$L] rows written after the scan (spilled, merged) ≤ 1.25× during it, same bytes" "$([[ $same == 1 ]] && le "$r" 1.25 || echo 0)" "$(x "$r")"
+        TIME_WCSV_MS=$se_ms
+    elif [[ -n "${TIME_WCSV_MS:-}" ]]; then
+        r=$(ratio "$se_ms" "$TIME_WCSV_MS")
+        verdict "[$L] write-heavy CSV ≤ 1.25× the time-ordered dump's" "$(le "$r" 1.25)" "$(x "$r")"
+    fi
+
+    if has_xlsx "$L"; then
+        # libxlsxwriter (constant_memory) writes the rows DuckDB selected into the CSV: its time is
+        # the writing alone, no JSON scanning.
+        log "$L: write-heavy XLSX"
+        for ((i = 1; i <= REPS; i++)); do
+            se "$L.wxlsx.se" "$D" write-heavy-xlsx "$OUT/$L.wxlsx.se.xlsx"
+            duck "$L.wxlsx.duck" "$D" write-heavy "$OUT/$L.wxlsx.duck.xlsx" xlsx
+            measure "$L.wxlsx.lxw" "$LXW_PEER" "$OUT/$L.wcsv.duck.csv" "$OUT/$L.wxlsx.lxw.xlsx"
+        done
+        se_ms=$(median_ms "$L.wxlsx.se"); duck_ms=$(median_ms "$L.wxlsx.duck"); lxw_ms=$(median_ms "$L.wxlsx.lxw")
+        size_se=$(stat -c %s "$OUT/$L.wxlsx.se.xlsx" 2>/dev/null || true)
+        size_duck=$(stat -c %s "$OUT/$L.wxlsx.duck.xlsx" 2>/dev/null || true)
+        size_lxw=$(stat -c %s "$OUT/$L.wxlsx.lxw.xlsx" 2>/dev/null || true)
+        say "Write-heavy XLSX ($expected rows)"
+        say "  StepExport             $(secs "$se_ms")  RSS $(mib "$(max_rss_kb "$L.wxlsx.se")")  ${size_se:-0} bytes"
+        say "  DuckDB excel           $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb "$L.wxlsx.duck")")  ${size_duck:-0} bytes"
+        say "  libxlsxwriter (write)  $(secs "$lxw_ms")  RSS $(mib "$(max_rss_kb "$L.wxlsx.lxw")")  ${size_lxw:-0} bytes  (reads DuckDB's selected CSV)"
+        fastest=""
+        for t in "$duck_ms" "$lxw_ms"; do
+            if [[ -n "$t" ]] && { [[ -z "$fastest" ]] || awk -v a="$t" -v b="$fastest" 'BEGIN { exit !(a < b) }'; }; then fastest=$t; fi
+        done
+        r=$(ratio "$fastest" "$se_ms")
+        verdict "[$L] write-heavy XLSX ≥ 4× the fastest peer (libxlsxwriter write-only counted)" "$(ge "$r" 4)" "$(x "$r") vs $(secs "$fastest")"
+        r2=$(ratio "$size_se" "$size_lxw")
+        verdict "[$L] XLSX file no larger than libxlsxwriter's" "$(le "$r2" 1.0)" "$(awk -v r="${r2:-0}" 'BEGIN { printf "%.2f %%", r * 100 }')"
+    fi
+
+    # One thread against the default, on this layout: the same bytes.
+    se "$L.wcsv.thr1" "$D" write-heavy "$OUT/$L.wcsv.thr1.csv" --threads 1
+    same=1
+    for f in "$OUT/$L.wcsv.thr1.csv"; do cmp -s "$f" "$OUT/$L.wcsv.se.csv" || same=0; done
+    verdict "[$L] identical bytes with --threads 1 (write-heavy CSV)" "$same" "cmp $L.wcsv.thr1.csv $L.wcsv.se.csv"
+    say ""
+    [[ $L == time || "${KEEP_DUMPS:-0}" == 1 ]] || rm -rf "$D"
 done
-se_ms=$(median_ms path.se); duck_ms=$(median_ms path.duck)
-expected=$(req "$MAIN" path-scan expected_rows)
-say "Path scan (CSV; $expected rows expected; $(req "$MAIN" path-scan workflow_id) step 2)"
-say "  StepExport  $(secs "$se_ms")  RSS $(mib "$(max_rss_kb path.se)")  rows $(rows_of "$OUT/path.se.csv")"
-say "  DuckDB      $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb path.duck)")  rows $(rows_of "$OUT/path.duck.csv")"
-same_rows=0
-[[ "$(ids_of "$OUT/path.se.csv" | sort)" == "$(ids_of "$OUT/path.duck.csv" | sort)" && "$(rows_of "$OUT/path.se.csv")" == "$expected" ]] && same_rows=1
-say "  same event ids as DuckDB and as the generator's count: $([[ $same_rows == 1 ]] && echo yes || echo NO)"
-r=$(ratio "$duck_ms" "$se_ms")
-verdict "path scan ≥ 1.5× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 1.5 || echo 0)" "$(x "$r")"
+
+# Every layout gives the same files as the time layout.
+same=1; compared=0
+for L in $LAYOUTS; do
+    [[ $L == time ]] && continue
+    for kind in path.se.csv wcsv.se.csv wxlsx.se.xlsx; do
+        [[ -f "$OUT/time.$kind" && -f "$OUT/$L.$kind" ]] || continue
+        compared=$((compared + 1))
+        cmp -s "$OUT/time.$kind" "$OUT/$L.$kind" || { same=0; say "  differs: $L.$kind"; }
+    done
+done
+verdict "identical bytes in every layout (path scan, write-heavy CSV and XLSX against the time layout's)" "$([[ $compared -gt 0 ]] && echo "$same" || echo 0)" "$compared files compared"
 say ""
-
-# ---------------------------------------------------------------------------------------------
-# 4. Write-heavy CSV: ~92 % of the dump as rows
-# ---------------------------------------------------------------------------------------------
-log "write-heavy CSV"
-for ((i = 1; i <= REPS; i++)); do
-    se wcsv.se "$MAIN" write-heavy "$OUT/wh.se.csv"
-    duck wcsv.duck "$MAIN" write-heavy "$OUT/wh.duck.csv" csv
-done
-se_ms=$(median_ms wcsv.se); duck_ms=$(median_ms wcsv.duck)
-expected=$(req "$MAIN" write-heavy expected_rows)
-say "Write-heavy CSV ($expected rows expected)"
-say "  StepExport  $(secs "$se_ms")  RSS $(mib "$(max_rss_kb wcsv.se)")  rows $(rows_of "$OUT/wh.se.csv")  $(stat -c %s "$OUT/wh.se.csv" 2>/dev/null || echo 0) bytes"
-say "  DuckDB      $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb wcsv.duck)")  rows $(rows_of "$OUT/wh.duck.csv")  $(stat -c %s "$OUT/wh.duck.csv" 2>/dev/null || echo 0) bytes"
-same_rows=0
-[[ "$(rows_of "$OUT/wh.se.csv")" == "$expected" && "$(rows_of "$OUT/wh.duck.csv")" == "$expected" ]] && same_rows=1
-r=$(ratio "$duck_ms" "$se_ms")
-verdict "write-heavy CSV ≥ 3× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" 3 || echo 0)" "$(x "$r") (rows as expected: $([[ $same_rows == 1 ]] && echo yes || echo NO))"
-say ""
-
-# ---------------------------------------------------------------------------------------------
-# 5. Write-heavy XLSX: DuckDB's excel extension, and libxlsxwriter (constant_memory) writing the
-#    rows DuckDB selected into wh.duck.csv — its time is the writing alone, no JSON scanning.
-# ---------------------------------------------------------------------------------------------
-log "write-heavy XLSX"
-for ((i = 1; i <= REPS; i++)); do
-    se wxlsx.se "$MAIN" write-heavy-xlsx "$OUT/wh.se.xlsx"
-    duck wxlsx.duck "$MAIN" write-heavy "$OUT/wh.duck.xlsx" xlsx
-    measure wxlsx.lxw "$LXW_PEER" "$OUT/wh.duck.csv" "$OUT/wh.lxw.xlsx"
-done
-se_ms=$(median_ms wxlsx.se); duck_ms=$(median_ms wxlsx.duck); lxw_ms=$(median_ms wxlsx.lxw)
-size_se=$(stat -c %s "$OUT/wh.se.xlsx" 2>/dev/null || true)
-size_duck=$(stat -c %s "$OUT/wh.duck.xlsx" 2>/dev/null || true)
-size_lxw=$(stat -c %s "$OUT/wh.lxw.xlsx" 2>/dev/null || true)
-select_ms=$(median_ms wcsv.duck)
-say "Write-heavy XLSX ($expected rows)"
-say "  StepExport             $(secs "$se_ms")  RSS $(mib "$(max_rss_kb wxlsx.se)")  ${size_se:-0} bytes"
-say "  DuckDB excel           $(secs "$duck_ms")  RSS $(mib "$(max_rss_kb wxlsx.duck)")  ${size_duck:-0} bytes"
-say "  libxlsxwriter (write)  $(secs "$lxw_ms")  RSS $(mib "$(max_rss_kb wxlsx.lxw)")  ${size_lxw:-0} bytes  (reads DuckDB's selected CSV)"
-if [[ -n "$lxw_ms" && -n "$select_ms" ]]; then
-    say "  DuckDB CSV + libxlsxwriter, end to end: $(secs "$(awk -v a="$lxw_ms" -v b="$select_ms" 'BEGIN { print a + b }')")"
-fi
-fastest=""
-for t in "$duck_ms" "$lxw_ms"; do
-    if [[ -n "$t" ]] && { [[ -z "$fastest" ]] || awk -v a="$t" -v b="$fastest" 'BEGIN { exit !(a < b) }'; }; then fastest=$t; fi
-done
-r=$(ratio "$fastest" "$se_ms")
-verdict "write-heavy XLSX ≥ 4× the fastest peer (libxlsxwriter write-only counted)" "$(ge "$r" 4)" "$(x "$r") vs $(secs "$fastest")"
-r2=$(ratio "$size_se" "$size_lxw")
-verdict "XLSX file ≤ 110 % of libxlsxwriter's" "$(le "$r2" 1.10)" "$(awk -v r="${r2:-0}" 'BEGIN { printf "%.2f %%", r * 100 }')"
-say ""
-
 # ---------------------------------------------------------------------------------------------
 # 5b. Batch: 20 requests in one `batch` run (one scan) against the same 20 as single exports
 # ---------------------------------------------------------------------------------------------
 log "batch"
+[[ -d "$MAIN/requests" ]] || generate "$EVENTS" time "$MAIN"
 BATCH=$WORK/batch
 rm -rf "$BATCH"; mkdir -p "$BATCH/one" "$BATCH/all"
 python3 "$ROOT/Benchmarks/batch_manifest.py" "$MAIN" "$BATCH/all" 20 "$BATCH/manifest.json" "$BATCH/jobs.tsv" \
@@ -261,53 +314,62 @@ verdict "batch of 20 ≤ 0.5× the 20 single runs, same files" "$([[ $same == 1 
 say ""
 
 # ---------------------------------------------------------------------------------------------
-# 6. Memory: StepExport on the big dump; target 64 MiB + 32 bytes per selected row
+# 6. Memory: StepExport on the big dump, every layout; target 64 MiB + 32 bytes per selected row
 # ---------------------------------------------------------------------------------------------
-BIG=$WORK/dumps/e$MEMORY_EVENTS
-generate "$MEMORY_EVENTS" "$BIG"
-log "memory ($MEMORY_EVENTS events)"
-say "Memory ($MEMORY_EVENTS events, $(du -sm "$BIG/events" | cut -f1) MB; one run each)"
-for name in path-scan write-heavy write-heavy-xlsx; do
-    ext=$(req "$BIG" "$name" format)
-    se "mem.$name" "$BIG" "$name" "$OUT/mem.$name.$ext"
-    rows=$(req "$BIG" "$name" expected_rows)
-    rss=$(max_rss_kb "mem.$name")
-    target_kb=$(awk -v r="$rows" 'BEGIN { printf "%d", (64 * 1048576 + 32 * r) / 1024 }')
-    say "  $name: $rows rows, $(secs "$(median_ms "mem.$name")"), RSS $(mib "$rss") (target $(mib "$target_kb"))"
-    verdict "memory $name ≤ 64 MiB + 32 B/row" "$(le "${rss:-}" "$target_kb")" "$(mib "$rss") of $(mib "$target_kb")"
+say "Memory ($MEMORY_EVENTS events; one run each)"
+for L in $LAYOUTS; do
+    BIG=$WORK/dumps/$L-$MEMORY_EVENTS
+    generate "$MEMORY_EVENTS" "$L" "$BIG"
+    log "memory ($L, $MEMORY_EVENTS events)"
+    for name in path-scan write-heavy write-heavy-xlsx; do
+        ext=$(req "$BIG" "$name" format)
+        se "mem.$L.$name" "$BIG" "$name" "$OUT/mem.$L.$name.$ext"
+        rows=$(req "$BIG" "$name" expected_rows)
+        rss=$(max_rss_kb "mem.$L.$name")
+        target_kb=$(awk -v r="$rows" 'BEGIN { printf "%d", (64 * 1048576 + 32 * r) / 1024 }')
+        verdict "[$L] memory $name ≤ 64 MiB + 32 B/row" "$(le "${rss:-}" "$target_kb")" "$rows rows, $(secs "$(median_ms "mem.$L.$name")"), RSS $(mib "$rss") of $(mib "$target_kb")"
+    done
+    if [[ $L == time ]]; then
+        duck mem.duck "$BIG" write-heavy "$OUT/mem.duck.csv" csv
+        say "  (for reference, DuckDB write-heavy CSV on the time layout: $(secs "$(median_ms mem.duck)"), RSS $(mib "$(max_rss_kb mem.duck)"))"
+    fi
+    [[ "${KEEP_DUMPS:-0}" == 1 ]] || rm -rf "$BIG" "$OUT"/mem.*
 done
-duck mem.duck "$BIG" write-heavy "$OUT/mem.duck.csv" csv
-say "  (for reference, DuckDB write-heavy CSV on this dump: $(secs "$(median_ms mem.duck)"), RSS $(mib "$(max_rss_kb mem.duck)"))"
-[[ "${KEEP_DUMPS:-0}" == 1 ]] || rm -rf "$BIG" "$OUT"/mem.*
 say ""
 
 # ---------------------------------------------------------------------------------------------
-# 7. Scaling: time against dump size; --threads 1 against the default; identical bytes
+# 7. Scaling: time against dump size, every layout; --threads 1 against the default; identical bytes
 # ---------------------------------------------------------------------------------------------
 log "scaling"
 say "Scaling (StepExport, default threads)"
-declare -A per_event=()
 sizes=($SCALE_SIZES)
-for n in "${sizes[@]}"; do
-    D=$WORK/dumps/e$n
-    [[ -d "$D/requests" && "$n" == "$EVENTS" ]] || generate "$n" "$D"
-    for ((i = 1; i <= REPS; i++)); do
-        se "scale.path.$n" "$D" path-scan "$OUT/scale.path.$n.csv"
-        se "scale.wcsv.$n" "$D" write-heavy "$OUT/scale.wcsv.$n.csv"
-    done
-    p=$(median_ms "scale.path.$n"); w=$(median_ms "scale.wcsv.$n")
-    per_event[path.$n]=$(awk -v t="$p" -v n="$n" 'BEGIN { if (t != "") printf "%.3f", t * 1000 / n }')
-    per_event[wcsv.$n]=$(awk -v t="$w" -v n="$n" 'BEGIN { if (t != "") printf "%.3f", t * 1000 / n }')
-    say "  $n events: path scan $(secs "$p") (${per_event[path.$n]:-?} µs/event, CPU $(median_cpu "scale.path.$n")%), write-heavy CSV $(secs "$w") (${per_event[wcsv.$n]:-?} µs/event, CPU $(median_cpu "scale.wcsv.$n")%)"
-done
 small=${sizes[0]}; large=${sizes[${#sizes[@]} - 1]}
-for kind in path wcsv; do
-    a=${per_event[$kind.$small]:-}; b=${per_event[$kind.$large]:-}
-    r=$(ratio "$b" "$a")
-    verdict "linear: $kind µs/event at $large ≤ 1.2× at $small" "$(le "$r" 1.2)" "$(x "$r")"
+for L in $LAYOUTS; do
+    declare -A per_event=()
+    for n in "${sizes[@]}"; do
+        S=$WORK/dumps/$L-$n
+        [[ "$S" == "$MAIN" && -d "$S/requests" ]] || generate "$n" "$L" "$S"
+        for ((i = 1; i <= REPS; i++)); do
+            se "scale.$L.path.$n" "$S" path-scan "$OUT/scale.path.csv"
+            se "scale.$L.wcsv.$n" "$S" write-heavy "$OUT/scale.wcsv.csv"
+        done
+        p=$(median_ms "scale.$L.path.$n"); w=$(median_ms "scale.$L.wcsv.$n")
+        per_event[path.$n]=$(awk -v t="$p" -v n="$n" 'BEGIN { if (t != "") printf "%.3f", t * 1000 / n }')
+        per_event[wcsv.$n]=$(awk -v t="$w" -v n="$n" 'BEGIN { if (t != "") printf "%.3f", t * 1000 / n }')
+        say "  [$L] $n events: path scan $(secs "$p") (${per_event[path.$n]:-?} µs/event, CPU $(median_cpu "scale.$L.path.$n")%), write-heavy CSV $(secs "$w") (${per_event[wcsv.$n]:-?} µs/event, CPU $(median_cpu "scale.$L.wcsv.$n")%)"
+        [[ "$S" == "$MAIN" || "${KEEP_DUMPS:-0}" == 1 ]] || rm -rf "$S"
+    done
+    for kind in path wcsv; do
+        a=${per_event[$kind.$small]:-}; b=${per_event[$kind.$large]:-}
+        r=$(ratio "$b" "$a")
+        verdict "[$L] linear: $kind µs/event at $large ≤ 1.2× at $small" "$(le "$r" 1.2)" "$(x "$r")"
+    done
+    if [[ $L == time ]]; then
+        cpu=$(median_cpu "scale.$L.path.$large")
+        verdict "[$L] both cores busy (path scan at $large: CPU ≥ 150 %)" "$(ge "$cpu" 150)" "${cpu:-?} %"
+    fi
+    unset per_event
 done
-cpu=$(median_cpu "scale.path.$large")
-verdict "both cores busy (path scan at $large: CPU ≥ 150 %)" "$(ge "$cpu" 150)" "${cpu:-?} %"
 
 log "threads"
 # Default and --threads 1 interleaved, so that both see the same machine.
@@ -319,7 +381,7 @@ for ((i = 1; i <= REPS; i++)); do
     se thrD.wxlsx "$MAIN" write-heavy-xlsx "$OUT/thrD.wxlsx.xlsx"
     se thr1.wxlsx "$MAIN" write-heavy-xlsx "$OUT/thr1.wxlsx.xlsx" --threads 1
 done
-say "--threads 1 against the default ($EVENTS events, runs interleaved)"
+say "--threads 1 against the default ($EVENTS events, time layout, runs interleaved)"
 for kind in path wcsv wxlsx; do
     ext=csv; [[ $kind == wxlsx ]] && ext=xlsx
     one=$(median_ms "thr1.$kind"); def=$(median_ms "thrD.$kind")
@@ -328,6 +390,7 @@ for kind in path wcsv wxlsx; do
     [[ -f "$OUT/thrD.$kind.$ext" && -f "$OUT/thr1.$kind.$ext" ]] && cmp -s "$OUT/thrD.$kind.$ext" "$OUT/thr1.$kind.$ext" && same=1
     verdict "identical bytes whatever the thread count ($kind)" "$same" "cmp thrD.$kind.$ext thr1.$kind.$ext"
 done
+[[ "${KEEP_DUMPS:-0}" == 1 ]] || rm -rf "$MAIN"
 say ""
 say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "targets: $PASSES passed, $FAILS failed   (all runs: $WORK/runs.tsv, logs: $WORK/logs, this summary: $RESULTS)"

@@ -65,7 +65,7 @@ def main():
 
     ident = IDENTIFIER.get(wf["type"], "action")
     columns = "{" + ", ".join(f"{q(k)}: {q(v)}" for k, v in COLUMNS.items()) + "}"
-    source = f"read_ndjson({q(os.path.join(a.dump, 'events', '**', '*.ndjson'))}, columns={columns}, filename=true)"
+    source = f"read_ndjson({q(os.path.join(a.dump, 'events', '**', '*.ndjson*'))}, columns={columns}, filename=true)"
     where = (f"category = 'workflowReportingEvent' AND lower(label) = {q(wf['id'].lower())}"
              f" AND lower(organization_id) = {q(wf['org_id'].lower())}"
              f" AND \"timestamp\" >= TIMESTAMPTZ {q(payload['interval']['start'])}"

@@ -29,6 +29,13 @@ public enum DumpGenerator {
         public var seed: UInt64
         /// At most this many events per file (files also end at each UTC day).
         public var eventsPerFile: Int = 50_000
+        /// The events' order in the files; the events are the same in every layout.
+        public var layout: DumpLayout = .time
+        /// Spread the events over this many files (several folders deep); nil: one or more files a
+        /// day in the time layout, one file in the others.
+        public var files: Int?
+        /// Write each event file gzip-compressed (`.ndjson.gz`).
+        public var gzip = false
 
         public init(events: Int, seed: UInt64) {
             self.events = events
@@ -92,6 +99,22 @@ public enum DumpGenerator {
         try write(world.catalogJSON(), to: root.appendingPathComponent("workflows.json"))
 
         let stream = EventStream(world: world, count: options.events, seed: options.seed)
+        let (files, bytes) = options.layout == .time && options.files == nil && !options.gzip
+            ? try writePlain(stream, options: options, root: root)
+            : try LayoutWriter(layout: options.layout, files: options.files, gzip: options.gzip, seed: options.seed)
+                .write(stream, count: options.events, eventsPerFile: options.eventsPerFile, root: root)
+
+        let requests = makeRequests(world: world, tally: stream.tally)
+        try writeRequests(requests, world: world, options: options, to: root.appendingPathComponent("requests"))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return Report(events: options.events, seed: options.seed, files: files, bytes: bytes, seconds: seconds,
+                      workflows: world.publicWorkflows, requests: requests, eventsPerType: stream.tally.eventsPerType)
+    }
+
+    /// The time layout in plain NDJSON: the stream's order, a file a day (more when a day has
+    /// over `eventsPerFile` events).
+    private static func writePlain(_ stream: EventStream, options: Options, root: URL) throws -> (files: [String], bytes: Int) {
+        let fm = FileManager.default
         let buffer = ByteBuffer(capacity: 8 << 20)
         var files: [String] = []
         var bytes = 0
@@ -131,12 +154,7 @@ public enum DumpGenerator {
             bytes += buffer.count
             try f.close()
         }
-
-        let requests = makeRequests(world: world, tally: stream.tally)
-        try writeRequests(requests, world: world, options: options, to: root.appendingPathComponent("requests"))
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return Report(events: options.events, seed: options.seed, files: files, bytes: bytes, seconds: seconds,
-                      workflows: world.publicWorkflows, requests: requests, eventsPerType: stream.tally.eventsPerType)
+        return (files, bytes)
     }
 
     static func write(_ text: String, to url: URL) throws {

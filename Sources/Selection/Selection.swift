@@ -12,11 +12,13 @@ public final class Selection {
     private var rowsByCollector: [[Candidate]] = []
 
     /// `stores[i]` is scanning thread i's store: collector i keeps events through it.
-    public init(query: SelectionQuery, stores: [EventStore]) {
+    /// `remembersRows` false: the collectors only say which rows they keep (`keepsStepRow`) and
+    /// remember none, for rows rendered as the scan finds them; `finish` then has none to give.
+    public init(query: SelectionQuery, stores: [EventStore], remembersRows: Bool = true) {
         let compiled = CompiledQuery(query)
         self.query = compiled
         self.limit = query.request.limit
-        collectors = stores.map { SelectionCollector(query: compiled, store: $0) }
+        collectors = stores.map { SelectionCollector(query: compiled, store: $0, remembersRows: remembersRows) }
     }
 
     /// Whether every step row a collector keeps is an answer row: no earlier step constrains the
@@ -47,7 +49,7 @@ public final class Selection {
                 return rows
             }
         }
-        for i in rowsByCollector.indices { rowsByCollector[i].sort(by: Candidate.precedes) }
+        for i in rowsByCollector.indices { rowsByCollector[i].sort { $0.key < $1.key } }
         let total = rowsByCollector.reduce(0) { $0 + $1.count }
         return limit.map { min($0, total) } ?? total
     }
@@ -56,19 +58,14 @@ public final class Selection {
     /// merged from the collectors' sorted rows without building one big list.
     public func forEachRow(_ body: (EventRef) throws -> Void) rethrows {
         var heads = [Int](repeating: 0, count: rowsByCollector.count)
-        var emitted = 0
-        while limit.map({ emitted < $0 }) ?? true {
-            var best = -1
-            for c in rowsByCollector.indices where heads[c] < rowsByCollector[c].count {
-                if best < 0 || Candidate.precedes(rowsByCollector[c][heads[c]], rowsByCollector[best][heads[best]]) {
-                    best = c
-                }
-            }
-            guard best >= 0 else { return }
-            try body(collectors[best].ref(rowsByCollector[best][heads[best]]))
-            heads[best] += 1
-            emitted += 1
-        }
+        var order = AnswerOrder(limit: limit)
+        try order.merge(sources: rowsByCollector.count, head: { c in
+            heads[c] < rowsByCollector[c].count ? rowsByCollector[c][heads[c]].key : nil
+        }, emit: { c in
+            try body(collectors[c].ref(rowsByCollector[c][heads[c]]))
+            heads[c] += 1
+            return true
+        })
     }
 
     /// For each constrained earlier step, every flow (from any collector) that reached it.

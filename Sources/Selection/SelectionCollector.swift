@@ -24,14 +24,9 @@ struct Candidate {
     var file: Int32 { Int32(position >> 40) }
     var offset: Int64 { position & (1 << 40 - 1) }
 
-    static func pack(_ p: DumpPosition) -> Int64 { Int64(p.file) << 40 | p.offset }
+    /// Its place in the answer's order.
+    var key: AnswerKey { AnswerKey(timestamp: timestamp, packedPosition: position) }
 
-    /// Ascending timestamp, ties by dump position (SPEC §4).
-    static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
-        if a.millis != b.millis { return a.millis < b.millis }
-        if a.nanos != b.nanos { return a.nanos < b.nanos }
-        return a.position < b.position
-    }
 }
 
 /// One scanning thread's share of the selection: it sees part of the dump, keeps the events
@@ -51,50 +46,63 @@ public final class SelectionCollector: EventVisitor {
     /// With `triggered_goal`: each step row's visitor id (-1 for none), aligned with `steps`.
     var stepVisitors: [Int32] = []
     var goals = CandidateList()
-    /// Step rows kept so far: a visit that raises it kept the event it was shown.
-    public var stepRowCount: Int { steps.count }
     /// Spool offsets of kept events from gzip files (`Candidate.spooled` indexes it).
     var spooled: [Int64] = []
     private let scratch = ByteBuffer(capacity: 256)
 
-    init(query: CompiledQuery, store: EventStore) {
+    /// Whether kept step rows are remembered (as candidates, their bytes through the store).
+    let remembersRows: Bool
+
+    init(query: CompiledQuery, store: EventStore, remembersRows: Bool) {
         self.query = query
         self.store = store
+        self.remembersRows = remembersRows
         flowReached = Array(repeating: [], count: query.earlier.count)
     }
 
     public func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+        _ = keepsStepRow(&event, bytes: bytes, position: position)
+    }
+
+    /// Visits an event and says whether it kept it as a step row: with
+    /// `Selection.keepsOnlyAnswerRows`, an answer row (its place in the answer's order is
+    /// `AnswerKey(timestamp: event.timestamp, position: position)`).
+    public func keepsStepRow(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) -> Bool {
         let category = event[.category]
-        guard category.isPresent else { return }
+        guard category.isPresent else { return false }
         if equals(category, bytes, "workflowReportingEvent") {
-            workflowEvent(&event, bytes, position)
+            return workflowEvent(&event, bytes, position)
         } else if query.triggeredGoals && equals(category, bytes, "goal") {
             goalEvent(&event, bytes, position)
         }
+        return false
     }
 
-    private func workflowEvent(_ event: inout Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition) {
+    /// Whether the event was kept as a step row.
+    private func workflowEvent(_ event: inout Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition) -> Bool {
         guard let step = event.stepIndex, step <= (query.step ?? -1), inInterval(event.timestamp),
               uuidEquals(event[.label], bytes, query.workflowID),
-              uuidEquals(event[.organizationID], bytes, query.organizationID) else { return }
+              uuidEquals(event[.organizationID], bytes, query.organizationID) else { return false }
         let identifier = identifierSlot(event)
         if step != query.step {
             guard let j = query.earlierIndex(of: step), contains(query.earlier[j].actions, identifier, bytes),
-                  let flow = flowID(event, bytes) else { return }
+                  let flow = flowID(event, bytes) else { return false }
             markReached(j, flow)
-            return
+            return false
         }
-        if let actions = query.stepActions, !contains(actions, identifier, bytes) { return }
+        if let actions = query.stepActions, !contains(actions, identifier, bytes) { return false }
         if !query.stepFilters.isEmpty {
-            for filter in query.stepFilters where !passes(filter, event, bytes) { return }
+            for filter in query.stepFilters where !passes(filter, event, bytes) { return false }
         }
         var flow: Int32 = -1
         if !query.earlier.isEmpty {
-            guard let f = flowID(event, bytes) else { return }
+            guard let f = flowID(event, bytes) else { return false }
             flow = f
         }
+        guard remembersRows else { return true }
         if query.triggeredGoals { stepVisitors.append(visitorID(event, bytes)) }
         steps.append(candidate(event, bytes, position, aux: flow))
+        return true
     }
 
     private func goalEvent(_ event: inout Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition) {
@@ -114,7 +122,7 @@ public final class SelectionCollector: EventVisitor {
             spooledIndex = Int32(spooled.count)
             spooled.append(ref.offset)
         }
-        return Candidate(millis: event.timestamp.millis, position: Candidate.pack(position),
+        return Candidate(millis: event.timestamp.millis, position: AnswerKey(timestamp: event.timestamp, position: position).position,
                          nanos: event.timestamp.subMillisecondNanos, length: Int32(bytes.count), aux: aux,
                          spooled: spooledIndex)
     }

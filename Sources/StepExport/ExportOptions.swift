@@ -12,12 +12,17 @@ public struct ExportOptions: Sendable {
     /// Scanning threads, and threads rendering the rows afterwards; the output is the same bytes
     /// whatever the count.
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    /// Write rows during the scan when the dump turns out to hold them in timestamp order
-    /// (`RowStream`); false always writes them after the scan. The same bytes either way.
+    /// Render rows during the scan (`RowStream`) when every kept row is an answer row: written
+    /// straight when the dump holds them in time order, else spilled as sorted runs and merged
+    /// after the scan. False reads every row back after the scan (`RowPipeline`). The same
+    /// bytes every way.
     public var streamRows = true
+    /// With `streamRows`: spill and merge the rows whatever the dump's order (the way a dump out
+    /// of time order goes; for tests and benchmarks).
+    public var spillRows = false
     /// Data rows per XLSX sheet (Excel's limit; lowered only by tests).
     public var sheetRowLimit = XLSXOptions.maxSheetRows
-    /// Where spool files go (events of gzip files kept for the writing stage).
+    /// Where spool files (events of gzip files kept for the writing stage) and spilled runs go.
     public var temporaryDirectory = NSTemporaryDirectory()
     /// Counts bytes read and rows written for a progress display (nil: not counted).
     public var progress: ExportProgress?
@@ -66,4 +71,7 @@ public struct ExportResult: Sendable {
     public var path: String?
     /// Whether the rows were written during the scan (`ExportOptions.streamRows`), not after it.
     public var writtenDuringScan = false
+    /// With `writtenDuringScan`: how many sorted runs were spilled and merged (0: the rows went
+    /// straight to the file, the dump being in time order).
+    public var spilledRuns = 0
 }

@@ -20,40 +20,76 @@ public enum Exporter {
                                    payload: $0, dump: dump)
         }
         return prepared.flatMap { prepared in
-            let stores = options.makeStores()
-            let selection = Selection(query: prepared.query, stores: stores)
             let path = outputPath(prepared, output)
-            let report: ScanReport
             let listing: DumpListing
-            var streamed: StreamedOutput?
             var options = options
             do {
                 listing = try dump.listing()
-                options.readFiles.formUnion(dump.readFiles())
-                // Rows that may go out during the scan need the output open before it (`RowStream`);
-                // not a device or pipe, which would get the rows of an export that may still fail.
-                if options.streamRows && selection.keepsOnlyAnswerRows, let path, !AtomicOutput.writesInPlace(path),
-                   let opened = StreamedOutput(prepared, selection: selection, path: path, options: options) {
-                    streamed = opened
-                    report = try DumpScanner.scan(files: listing.files, visitors: opened.visitors, stores: stores,
-                                                  options: options.scanOptions)
-                } else {
-                    report = try DumpScanner.scan(files: listing.files, visitors: selection.collectors, stores: stores,
-                                                  options: options.scanOptions)
-                }
             } catch {
-                streamed?.discard()
                 return .failure(.dumpError(error as! DumpError))
             }
-            let written = streamed?.finish()
-                ?? write(prepared, selection: selection, files: listing.files, stores: stores, renderThreads: options.threads,
-                         path: path, options: options)
-            return written.map { written in
-                var result = written
-                result.report(report, listing)
-                result.seconds = Date().timeIntervalSince(started)
-                return result
+            options.readFiles.formUnion(dump.readFiles())
+            var way = firstWay(prepared, path: path, options: options)
+            while true {
+                let stores = options.makeStores()
+                let report: ScanReport
+                if way != .readBack, let path {
+                    // Rows rendered during the scan: no row is remembered for later, no event spooled.
+                    let selection = Selection(query: prepared.query, stores: stores, remembersRows: false)
+                    guard let streamed = StreamedOutput(prepared, selection: selection, path: path, options: options,
+                                                        spillAlways: way == .spill) else {
+                        way = .readBack // the usual way reports the output's error in its usual place
+                        continue
+                    }
+                    do {
+                        report = try DumpScanner.scan(files: listing.files, visitors: streamed.visitors, stores: stores,
+                                                      options: options.scanOptions)
+                    } catch {
+                        streamed.discard()
+                        return .failure(.dumpError(error as! DumpError))
+                    }
+                    switch streamed.finish() {
+                    case .finished(let written): return finished(written, report: report, listing: listing, started: started)
+                    case .abandoned(let forOrder):
+                        // Scan again: spilling takes any order; a segment too big goes the read-back way.
+                        way = forOrder && way == .auto ? .spill : .readBack
+                        continue
+                    }
+                }
+                let selection = Selection(query: prepared.query, stores: stores)
+                do {
+                    report = try DumpScanner.scan(files: listing.files, visitors: selection.collectors, stores: stores,
+                                                  options: options.scanOptions)
+                } catch {
+                    return .failure(.dumpError(error as! DumpError))
+                }
+                let written = write(prepared, selection: selection, files: listing.files, stores: stores,
+                                    renderThreads: options.threads, path: path, options: options)
+                return finished(written, report: report, listing: listing, started: started)
             }
+        }
+    }
+
+    /// How rows reach the file: rendered during the scan and written straight or spilled and
+    /// merged (`RowStream`), or remembered and read back after it (`RowPipeline`).
+    private enum RowWay { case auto, spill, readBack }
+
+    /// Rendering during the scan needs every kept row to be an answer row and a file to write
+    /// that is replaced when complete: standard output, a device or a pipe cannot take back rows
+    /// of an export that may still fail.
+    private static func firstWay(_ prepared: PreparedExport, path: String?, options: ExportOptions) -> RowWay {
+        let answerRowsOnly = Selection(query: prepared.query, stores: []).keepsOnlyAnswerRows
+        guard options.streamRows, answerRowsOnly, let path, !AtomicOutput.writesInPlace(path) else { return .readBack }
+        return options.spillRows ? .spill : .auto
+    }
+
+    private static func finished(_ written: Result<ExportResult, RequestError>, report: ScanReport,
+                                 listing: DumpListing, started: Date) -> Result<ExportResult, RequestError> {
+        written.map { written in
+            var result = written
+            result.report(report, listing)
+            result.seconds = Date().timeIntervalSince(started)
+            return result
         }
     }
 

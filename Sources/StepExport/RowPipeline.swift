@@ -62,8 +62,9 @@ final class RowPipeline: @unchecked Sendable {
         mutating func render(_ batch: Batch) {
             batch.bytes.removeAll()
             do {
-                for ref in batch.refs {
-                    let bytes = try fetcher.bytes(ref)
+                try fetcher.load(batch.refs)
+                for i in batch.refs.indices {
+                    let bytes = fetcher.bytes(at: i)
                     do {
                         _ = try parser.parse(bytes, at: 0, into: &event)
                     } catch {

@@ -1,76 +1,48 @@
+import Selection
 import Timestamps
 
-/// The reorder buffer between the segments of a `RowStream`, taken in dump order, and the
-/// table. It holds the last `maximumSegments` segments, each with its rows sorted by timestamp
-/// (they are nearly sorted already), and once it holds more it writes rows smallest first, as
-/// in a merge, until it holds that many again; the rest go at the end. So a row may arrive up
-/// to that many segments late. Rows of one segment that leave one after the other go to the
-/// table in one write. Order is by timestamp, then dump order (SPEC §4): between segments, the
-/// earlier one first; within one, the sort keeps the dump order of equal timestamps.
+/// Puts the segments of a `RowStream`, taken in dump order, into the answer's order
+/// (`AnswerOrder`: timestamp, then dump position) on their way to the table. Two modes, one
+/// ordering:
+///
+/// - **Straight**, for a dump in time order or nearly (partitioned by time, a few events
+///   arriving late): a reorder buffer holds the last `maximumSegments` segments, each sorted,
+///   and once it holds more it merges rows out to the table, smallest first, until it holds
+///   that many again; the rest go at the end. So a row may arrive up to that many segments late.
+///   Rows of one segment that leave one after the other go to the table in one write.
+/// - **Spilling**, for a dump in any other order (grouped by flow, shuffled, merged from
+///   several sources): each segment, sorted, becomes a run in a temporary file
+///   (`SpilledRuns`), and after the scan the runs are merged into the table.
+///
+/// The mode is chosen when the buffer first has to write: if the newest held segment has a row
+/// before the oldest one's last row, the segments overlap in time more than a buffer can
+/// absorb, and the buffer spills from then on (nothing was written yet). In straight mode a row
+/// that belongs before one already written ends the stream (`take` returns false) and the
+/// export scans again, spilling.
 final class RowReorder {
     static let maximumSegments = 3
 
-    /// A held segment and which of its rows are still to write, in timestamp order.
+    private enum Mode { case undecided, straight, spilling }
+
+    /// A held segment and how many of its rows (in the answer's order) have left.
     private final class Held {
         let segment: RowStream.Segment
-        /// Its place in dump order among all segments taken (for ties between segments).
-        let sequence: Int
-        /// Row indexes in timestamp order; empty when that is their order as kept.
-        let order: [Int32]
-        /// How many of them have left.
         var head = 0
-
-        init(_ segment: RowStream.Segment, sequence: Int) {
-            self.segment = segment
-            self.sequence = sequence
-            order = Held.sortedOrder(segment.keys)
-        }
-
-        var count: Int { segment.keys.count }
-        var isEmpty: Bool { head == count }
-        /// The row at `position` in timestamp order.
-        func row(_ position: Int) -> Int { order.isEmpty ? position : Int(order[position]) }
-        var headKey: Timestamp { segment.keys[row(head)] }
-
-        /// Row indexes sorted by (timestamp, index): empty when already so. Nearly sorted rows
-        /// are sorted by insertion; if that moves rows too often, by the library's sort.
-        static func sortedOrder(_ keys: [Timestamp]) -> [Int32] {
-            var sorted = true
-            for i in keys.indices.dropFirst() where keys[i] < keys[i - 1] {
-                sorted = false
-                break
-            }
-            if sorted { return [] }
-            var order = (0..<Int32(keys.count)).map { $0 }
-            var moves = 0
-            for i in 1..<order.count {
-                let r = order[i]
-                var j = i
-                while j > 0 && keys[Int(r)] < keys[Int(order[j - 1])] {
-                    order[j] = order[j - 1]
-                    j -= 1
-                    moves += 1
-                }
-                order[j] = r
-                if moves > 8 * keys.count {
-                    order.sort { keys[Int($0)] < keys[Int($1)] || (keys[Int($0)] == keys[Int($1)] && $0 < $1) }
-                    break
-                }
-            }
-            return order
-        }
+        init(_ segment: RowStream.Segment) { self.segment = segment }
+        var isEmpty: Bool { head == segment.keys.count }
+        var headKey: AnswerKey? { isEmpty ? nil : segment.keys[segment.row(head)] }
     }
 
     private let table: TableOutput
-    private let limit: Int
     private let progress: ExportProgress?
+    private let spillDirectory: String
+    private var mode: Mode
+    private var order: AnswerOrder
     /// Held segments with rows left, oldest first.
     private var held: [Held] = []
-    private var taken = 0
     private var released: [RowStream.Segment] = []
-    private var lastWritten: Timestamp?
-    /// Rows past the buffer: written, or in the run about to be.
-    private(set) var rowsWritten = 0
+    private var runs: SpilledRuns?
+    private var lastWritten: AnswerKey?
     /// Rows the progress display was told of.
     private var rowsCounted = 0
     private(set) var writeError: Error?
@@ -81,31 +53,75 @@ final class RowReorder {
     private var runEnd = 0
     private var runRows = 0
 
-    init(table: TableOutput, limit: Int?, progress: ExportProgress?) {
+    /// `spillAlways`: spill every segment, whatever the dump's order (tests, benchmarks).
+    init(table: TableOutput, limit: Int?, progress: ExportProgress?, spillDirectory: String, spillAlways: Bool = false) {
         self.table = table
-        self.limit = limit ?? .max
         self.progress = progress
+        self.spillDirectory = spillDirectory
+        order = AnswerOrder(limit: limit)
+        mode = spillAlways ? .spilling : .undecided
     }
 
-    var limitMet: Bool { rowsWritten >= limit }
+    /// Rows written to the table so far.
+    var rowsWritten: Int { order.emitted }
+    /// Whether the answer is complete: later rows only need checking (straight mode only; a
+    /// spilling buffer writes nothing before the scan ends).
+    var limitMet: Bool { order.limitMet }
+    /// Runs spilled so far (0: every row went straight).
+    var spilledRuns: Int { runs?.runs.count ?? 0 }
 
     /// Takes a segment's rows; false when the stream must be abandoned (a row belongs before
     /// one already written, the segment overflowed, or writing failed).
     func take(_ segment: RowStream.Segment) -> Bool {
         guard !segment.overflowed else { return false }
+        if mode == .spilling { return spill(segment) }
         if let lastWritten, segment.keys.contains(where: { $0 < lastWritten }) { return false }
-        taken += 1
         if segment.keys.isEmpty || limitMet {
             // After the answer's last row, rows only need checking, as above.
             released.append(segment)
             return true
         }
-        held.append(Held(segment, sequence: taken))
+        held.append(Held(segment))
+        if mode == .undecided && held.count > RowReorder.maximumSegments {
+            if overlapBeyondTheBuffer() {
+                mode = .spilling
+                let all = held.map(\.segment)
+                held.removeAll()
+                return all.allSatisfy(spill)
+            }
+            mode = .straight
+        }
         return write(downTo: RowReorder.maximumSegments)
     }
 
-    /// Writes every row left (after the scan); false when writing failed.
-    func drain() -> Bool { write(downTo: 0) }
+    /// After the scan: writes every row left, merging the spilled runs if there are any; false
+    /// when writing failed.
+    func drain() -> Bool {
+        guard mode == .spilling else { return write(downTo: 0) }
+        guard let runs else { return true }
+        do {
+            try runs.finishWriting()
+            let readers = try runs.readers()
+            // The total is known now: the display counts these rows as rows written after the scan.
+            progress?.addRowsToWrite(min(runs.rows, order.limit))
+            var sinceCount = 0
+            try order.merge(sources: readers.count, head: { readers[$0].head }, emit: { i in
+                try table.write(encoded: readers[i].row, rows: 1)
+                try readers[i].advance()
+                sinceCount += 1
+                if sinceCount == 4096 {
+                    progress?.addRowsWritten(sinceCount)
+                    sinceCount = 0
+                }
+                return true
+            })
+            progress?.addRowsWritten(sinceCount)
+            return true
+        } catch {
+            writeError = error
+            return false
+        }
+    }
 
     /// Segments no longer needed since the last call.
     func releasedSegments() -> [RowStream.Segment] {
@@ -118,50 +134,63 @@ final class RowReorder {
         runSegment = nil
         released.append(contentsOf: held.map(\.segment))
         held.removeAll()
+        runs = nil
         progress?.retractStreamedRows(rowsCounted)
+    }
+
+    /// Whether the newest held segment has a row before the oldest one's last: rows that far
+    /// apart in time mean the dump is not in time order, and most rows would be late.
+    private func overlapBeyondTheBuffer() -> Bool {
+        guard let oldest = held.first?.segment.keys.max(), let newest = held.last?.segment.keys.min() else { return false }
+        return newest < oldest
+    }
+
+    private func spill(_ segment: RowStream.Segment) -> Bool {
+        defer { released.append(segment) }
+        guard !segment.keys.isEmpty, !limitMet else { return true }
+        do {
+            if runs == nil { runs = try SpilledRuns(directory: spillDirectory) }
+            // No more than the answer's rows can leave one run.
+            try runs!.append(segment, rows: min(segment.keys.count, order.limit))
+            return true
+        } catch {
+            writeError = error
+            return false
+        }
     }
 
     /// Writes rows, smallest first, until at most `kept` segments are held.
     private func write(downTo kept: Int) -> Bool {
-        while held.count > kept {
-            if limitMet {
-                released.append(contentsOf: held.map(\.segment))
-                held.removeAll()
-                break
+        guard held.count > kept else { return flush() }
+        var failed = false
+        var emptied = 0
+        order.merge(sources: held.count, head: { held[$0].headKey }, emit: { i in
+            let h = held[i]
+            let r = h.segment.row(h.head)
+            guard append(h.segment, row: r) else {
+                failed = true
+                return false
             }
-            // The segment with the smallest head row, and the head that comes next after it.
-            var best = 0
-            for i in held.indices.dropFirst() where held[i].headKey < held[best].headKey { best = i }
-            var bound: (key: Timestamp, sequence: Int)?
-            for i in held.indices where i != best {
-                let key = held[i].headKey
-                if bound.map({ key < $0.key }) ?? true { bound = (key, held[i].sequence) }
-            }
-            // Write the best segment's rows while they come before that head.
-            let h = held[best]
-            let keys = h.segment.keys
-            repeat {
-                let r = h.row(h.head)
-                let key = keys[r]
-                if let bound, !(key < bound.key || (key == bound.key && h.sequence < bound.sequence)) { break }
-                guard append(h.segment, row: r) else { return false }
-                lastWritten = key
-                h.head += 1
-            } while !h.isEmpty && !limitMet
-            if h.isEmpty {
-                // Its bytes may be in the run: write them before the segment goes back.
-                guard flush() else { return false }
-                released.append(h.segment)
-                held.remove(at: best)
-            }
+            lastWritten = h.segment.keys[r]
+            h.head += 1
+            if h.isEmpty { emptied += 1 }
+            return held.count - emptied > kept
+        })
+        // Their bytes may be in the run: write it before the segments go back.
+        guard !failed, flush() else { return false }
+        if limitMet {
+            released.append(contentsOf: held.map(\.segment))
+            held.removeAll()
+        } else {
+            released.append(contentsOf: held.filter(\.isEmpty).map(\.segment))
+            held.removeAll(where: \.isEmpty)
         }
-        return flush()
+        return true
     }
 
     /// Adds a row to the run being gathered, writing the run first if the row does not follow it.
     private func append(_ segment: RowStream.Segment, row r: Int) -> Bool {
         let bytes = segment.range(of: r)
-        rowsWritten += 1
         if runSegment === segment && runEnd == bytes.lowerBound {
             runEnd = bytes.upperBound
             runRows += 1
@@ -186,8 +215,15 @@ final class RowReorder {
             writeError = error
             return false
         }
-        rowsCounted += runRows
-        progress?.addRowsStreamed(runRows)
+        var n = runRows
+        count(rows: &n)
         return true
+    }
+
+    /// Tells the progress display of `n` more rows written, and zeroes `n`.
+    private func count(rows n: inout Int) {
+        rowsCounted += n
+        progress?.addRowsStreamed(n)
+        n = 0
     }
 }

@@ -6,15 +6,16 @@ import Selection
 import Table
 import Timestamps
 
-/// Writes the answer rows while the dump is being scanned, when that gives the same file as
-/// writing them afterwards. Each scanning thread renders the rows it keeps into a segment, one
-/// segment per unit of scan work (`EventVisitor.beginTask`), and segments are taken in unit
-/// order, which is dump order. Rows then pass through a reorder buffer (`RowReorder`) that emits
-/// them in timestamp order, ties by dump position: the answer's order (SPEC §4). Event dumps
-/// are nearly in time order (partitioned by time, a few events arriving late), which a small
-/// buffer absorbs. A row that arrives after a later one has been written, or a segment too big
-/// to hold, abandons the stream, and the export then writes the answer from the kept rows after
-/// the scan as usual. Either way the file has the same bytes.
+/// Renders the answer rows while the dump is being scanned, and writes them in the answer's
+/// order. Each scanning thread renders the rows it keeps into a segment, one segment per unit
+/// of scan work (`EventVisitor.beginTask`), sorts it (by `AnswerKey`) and hands it in; segments
+/// are taken in unit order, which is dump order, by a `RowReorder`: straight to the table
+/// through a small reorder buffer when the dump is (nearly) in time order, else spilled as
+/// sorted runs and merged after the scan. The event is parsed and rendered once either way.
+/// If a dump that looked in time order turns out not to be after rows were written (a row
+/// arrives after a later one was written), or a segment is too big to hold, the stream is
+/// abandoned and the export scans again (`Exporter`): spilling every segment, or for a segment
+/// too big, remembering the rows to read back after the scan. Every way gives the same bytes.
 ///
 /// Only for selections whose kept rows are all answer rows (`Selection.keepsOnlyAnswerRows`):
 /// a path constraint or the triggered-goal target needs the whole dump before any row is
@@ -22,16 +23,18 @@ import Timestamps
 ///
 /// Memory is bounded: a thread starting unit `n` waits until unit `n - window` is taken, and
 /// the reorder buffer holds at most `RowReorder.maximumSegments` more, each segment under
-/// `maximumSegmentBytes`.
+/// `maximumSegmentBytes`; spilled runs are on disk, read back through `SpilledRuns.mergeMemory`.
 final class RowStream: @unchecked Sendable {
     /// The rows one scanning thread kept from one unit of work.
     final class Segment {
         let bytes = ByteBuffer(capacity: 1 << 20)
-        /// Each kept row's timestamp, in dump order.
-        private(set) var keys: [Timestamp] = []
+        /// Each kept row's place in the answer's order, in dump order.
+        private(set) var keys: [AnswerKey] = []
         /// Where each rendered row's bytes end in `bytes`: for every kept row, or none when the
         /// segment was begun with the limit already met.
         private(set) var rowEnds: [Int] = []
+        /// Row indexes in the answer's order once `sort` has run; empty when that is their order as kept.
+        private var order: [Int32] = []
         /// More bytes than a segment may hold: rows are no longer rendered and the stream gives up.
         private(set) var overflowed = false
         private(set) var rendering = true
@@ -45,14 +48,15 @@ final class RowStream: @unchecked Sendable {
             bytes.removeAll()
             keys.removeAll(keepingCapacity: true)
             rowEnds.removeAll(keepingCapacity: true)
+            order.removeAll(keepingCapacity: true)
             overflowed = false
             self.rendering = rendering
         }
 
         /// Notes a kept row, `eventBytes` long; returns whether to render it. An event too big
         /// to render into a segment is not rendered at all (the stream gives up).
-        func keep(_ t: Timestamp, eventBytes: Int) -> Bool {
-            keys.append(t)
+        func keep(_ key: AnswerKey, eventBytes: Int) -> Bool {
+            keys.append(key)
             if eventBytes > RowStream.maximumSegmentBytes / 4 {
                 overflowed = true
                 rendering = false
@@ -71,6 +75,38 @@ final class RowStream: @unchecked Sendable {
 
         /// Row `r`'s bytes, as offsets into `bytes`.
         func range(of r: Int) -> Range<Int> { (r == 0 ? 0 : rowEnds[r - 1])..<rowEnds[r] }
+
+        /// The row at `position` in the answer's order (after `sort`).
+        func row(_ position: Int) -> Int { order.isEmpty ? position : Int(order[position]) }
+
+        /// Puts the rows in the answer's order (the thread that made the segment does it).
+        /// Keys kept in dump order are often sorted already, or nearly: those are checked, or
+        /// sorted by insertion; if that moves rows too often, by the library's sort.
+        func sort() {
+            guard keys.count > 1 else { return }
+            var sorted = true
+            for i in 1..<keys.count where keys[i] < keys[i - 1] {
+                sorted = false
+                break
+            }
+            if sorted { return }
+            order = (0..<Int32(keys.count)).map { $0 }
+            var moves = 0
+            for i in 1..<order.count {
+                let r = order[i]
+                var j = i
+                while j > 0 && keys[Int(r)] < keys[Int(order[j - 1])] {
+                    order[j] = order[j - 1]
+                    j -= 1
+                    moves += 1
+                }
+                order[j] = r
+                if moves > keys.count {
+                    order.sort { keys[Int($0)] < keys[Int($1)] }
+                    return
+                }
+            }
+        }
     }
 
     /// 16 MiB: a 2 MiB chunk of events renders to far less; a huge `.json` file (one unit) may not.
@@ -86,18 +122,26 @@ final class RowStream: @unchecked Sendable {
     /// Whether a thread is taking segments (the others only leave theirs in `ready`).
     private var taking = false
     private var abandoned = false
+    /// Whether it was abandoned because a row came after a later one had been written (not for
+    /// a segment too big or a write error): spilling every segment would have taken it.
+    private(set) var abandonedForOrder = false
     /// `reorder.limitMet` as of the last segment taken: the reorder buffer changes outside the
     /// lock, so threads starting a segment read this copy instead.
     private var limitMet = false
     /// Only the taking thread (or, after the scan, the caller of `finish`) uses it.
     private let reorder: RowReorder
 
-    init(table: TableOutput, limit: Int?, threads: Int, progress: ExportProgress?) {
-        reorder = RowReorder(table: table, limit: limit, progress: progress)
+    /// `spillDirectory`: where runs go for a dump out of time order; `spillAlways`: spill them
+    /// whatever the order (tests, benchmarks).
+    init(table: TableOutput, limit: Int?, threads: Int, progress: ExportProgress?, spillDirectory: String,
+         spillAlways: Bool) {
+        reorder = RowReorder(table: table, limit: limit, progress: progress, spillDirectory: spillDirectory,
+                             spillAlways: spillAlways)
         window = threads + 2
     }
 
     var rowsWritten: Int { reorder.rowsWritten }
+    var spilledRuns: Int { reorder.spilledRuns }
 
     /// A segment for unit `number`, once at most `window` units before it are still untaken;
     /// nil once the stream is abandoned.
@@ -114,6 +158,7 @@ final class RowStream: @unchecked Sendable {
     /// Hands in unit `number`'s segment. The thread that hands in the next one to take takes
     /// it, and every segment after it that is ready; the others return at once.
     func deliver(_ segment: Segment, for number: Int) {
+        segment.sort()
         condition.lock()
         defer { condition.unlock() }
         // Once abandoned, segments are dropped (their memory freed for the writing after the scan).
@@ -128,6 +173,7 @@ final class RowStream: @unchecked Sendable {
             let released = reorder.releasedSegments()
             condition.lock()
             guard taken else {
+                abandonedForOrder = !segment.overflowed && reorder.writeError == nil
                 abandon()
                 return
             }
@@ -183,9 +229,8 @@ final class StreamingCollector: EventVisitor {
     }
 
     func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
-        let kept = collector.stepRowCount
-        collector.visit(&event, bytes: bytes, position: position)
-        guard collector.stepRowCount != kept, let segment, segment.keep(event.timestamp, eventBytes: bytes.count) else {
+        guard collector.keepsStepRow(&event, bytes: bytes, position: position), let segment,
+              segment.keep(AnswerKey(timestamp: event.timestamp, position: position), eventBytes: bytes.count) else {
             return
         }
         renderer.render(event, bytes: bytes, into: cells)

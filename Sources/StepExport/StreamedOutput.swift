@@ -13,7 +13,8 @@ final class StreamedOutput {
 
     /// Nil when the output cannot be opened: the export then goes the usual way, which reports
     /// that error in its usual place (after any problem with the dump).
-    init?(_ prepared: PreparedExport, selection: Selection, path: String, options: ExportOptions) {
+    /// `spillAlways`: spill the rows as sorted runs whatever the dump's order.
+    init?(_ prepared: PreparedExport, selection: Selection, path: String, options: ExportOptions, spillAlways: Bool) {
         guard let atomic = try? AtomicOutput(path: path, protecting: options.readFiles) else { return nil }
         guard let table = try? Exporter.makeTable(prepared, sink: atomic.sink, temporaryDirectory: atomic.directory,
                                                   options: options) else {
@@ -23,30 +24,38 @@ final class StreamedOutput {
         self.atomic = atomic
         self.table = table
         stream = RowStream(table: table, limit: selection.limit, threads: selection.collectors.count,
-                           progress: options.progress)
+                           progress: options.progress, spillDirectory: options.temporaryDirectory,
+                           spillAlways: spillAlways)
         let renderer = Exporter.makeRenderer(prepared)
         visitors = selection.collectors.map { [stream] in
             StreamingCollector(collector: $0, stream: stream, renderer: renderer, encoder: table.makeEncoder())
         }
     }
 
-    /// After a successful scan: the finished export, or nil when the rows were not in order and
-    /// must be written the usual way (the partial file is gone then).
-    func finish() -> Result<ExportResult, RequestError>? {
+    /// What became of the rows after a successful scan.
+    enum Outcome {
+        case finished(Result<ExportResult, RequestError>)
+        /// The stream gave up (the partial file is gone): for a row after a later one was
+        /// written (`forOrder`; spilling every segment would take it), or a segment too big.
+        case abandoned(forOrder: Bool)
+    }
+
+    func finish() -> Outcome {
         do {
             guard try stream.finish() else {
                 atomic.discard()
-                return nil
+                return .abandoned(forOrder: stream.abandonedForOrder)
             }
             var result = try table.finish()
             try atomic.commit()
             result.rows = stream.rowsWritten
             result.path = atomic.path
             result.writtenDuringScan = true
-            return .success(result)
+            result.spilledRuns = stream.spilledRuns
+            return .finished(.success(result))
         } catch {
             atomic.discard()
-            return .failure(Exporter.failure(error, path: atomic.path))
+            return .finished(.failure(Exporter.failure(error, path: atomic.path)))
         }
     }
 

@@ -9,7 +9,8 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
         Writes DIR/workflows.json, NDJSON event files under DIR/events/YYYY/MM/ (about 850 bytes an \
         event, all in 2022-11-01..2022-12-01) and ready request payloads with a README under \
-        DIR/requests/. The same --events and --seed give the same bytes. On completion the requests' \
+        DIR/requests/. The same --events and --seed give the same bytes; --layout, --files and --gzip \
+        change only the events' order and files, never the events, so every request has the same answer. On completion the requests' \
         organization, workflow and step ids are printed on standard output.
 
         Example:
@@ -29,17 +30,30 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Events per file at most (files also end at each day).", visibility: .hidden))
     var eventsPerFile: Int = 50_000
 
+    @Option(name: .long, help: ArgumentHelp("Event order: time (the stream's, a file a day), flow (each flow's events together, flows in random order) or shuffled (random).", valueName: "time|flow|shuffled"))
+    var layout: DumpLayout = .time
+
+    @Option(name: .long, help: "Spread the events over this many files, several folders deep (default: a file a day for --layout time, one file otherwise).")
+    var files: Int?
+
+    @Flag(name: .long, help: "Write the event files gzip-compressed (.ndjson.gz).")
+    var gzip = false
+
     @Flag(name: .long, help: "Replace workflows.json, events/ and requests/ if the folder already has them.")
     var force = false
 
     func validate() throws {
         if events < 1 { throw ValidationError("--events must be at least 1") }
         if eventsPerFile < 1 { throw ValidationError("--events-per-file must be at least 1") }
+        if let files, files < 1 { throw ValidationError("--files must be at least 1") }
     }
 
     func run() throws {
         var options = DumpGenerator.Options(events: events, seed: seed)
         options.eventsPerFile = eventsPerFile
+        options.layout = layout
+        options.files = files
+        options.gzip = gzip
         let report: DumpGenerator.Report
         do {
             report = try DumpGenerator.generate(options, to: output, replace: force)
@@ -62,3 +76,5 @@ struct GenerateCommand: ParsableCommand {
 extension DumpGenerator.Failure {
     var isUsage: Bool { if case .notEmpty = self { return true } else { return false } }
 }
+
+extension DumpLayout: ExpressibleByArgument {}

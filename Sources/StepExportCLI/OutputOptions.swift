@@ -22,8 +22,14 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Scanning and rendering threads (default: one per core).", visibility: .hidden))
     var threads: Int?
 
+    @Option(name: .long, help: ArgumentHelp("How rows reach the file: auto, spill (rendered during the scan, always spilled and merged) or read-back (read back after the scan); the same bytes every way.", visibility: .hidden))
+    var rowWriting: String = "auto"
+
     func validate() throws {
         _ = try delimiterByte()
+        if !["auto", "spill", "read-back"].contains(rowWriting) {
+            throw ValidationError("--row-writing takes auto, spill or read-back")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -58,6 +64,8 @@ struct OutputOptions: ParsableArguments {
         options.csv.delimiter = try delimiterByte()
         options.skipInvalid = skipInvalid
         if let threads { options.threads = threads }
+        options.streamRows = rowWriting != "read-back"
+        options.spillRows = rowWriting == "spill"
         return options
     }
 }

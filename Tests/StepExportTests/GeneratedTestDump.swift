@@ -20,6 +20,9 @@ struct GeneratedTestDump {
         _ = try! DumpGenerator.generate(options, to: root.path, replace: true)
     }
 
+    /// A dump already generated at `root`.
+    init(existing root: URL) { self.root = root }
+
     func remove() { try? FileManager.default.removeItem(at: root) }
 
     /// The request called `name` in `requests/index.tsv`.

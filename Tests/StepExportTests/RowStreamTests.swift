@@ -1,6 +1,7 @@
 import Bytes
 import Foundation
 @testable import StepExport
+import Selection
 import StepRequest
 import Table
 import Timestamps
@@ -30,26 +31,30 @@ final class RowStreamTests: XCTestCase {
 
     /// Runs rows (their keys in dump order, cut into segments of the given sizes) through a
     /// reorder buffer; each row's bytes are its dump index as a line. Returns the indexes
-    /// written, or nil when the buffer gave up.
-    private func reorder(_ keys: [Int64], segments sizes: [Int], limit: Int? = nil) -> [Int]? {
+    /// written and the runs spilled, or nil when the buffer gave up.
+    private func reorder(_ keys: [Int64], segments sizes: [Int], limit: Int? = nil,
+                         spillAlways: Bool = false) -> (rows: [Int], spilled: Int)? {
         let table = RecordingTable()
-        let reorder = RowReorder(table: table, limit: limit, progress: nil)
+        let reorder = RowReorder(table: table, limit: limit, progress: nil, spillDirectory: NSTemporaryDirectory(),
+                                 spillAlways: spillAlways)
         var next = 0
         for size in sizes {
             let segment = RowStream.Segment()
             segment.reset(rendering: !reorder.limitMet)
-            for i in next..<(next + size) where segment.keep(Timestamp(millis: keys[i]), eventBytes: 1) {
+            for i in next..<(next + size)
+            where segment.keep(AnswerKey(timestamp: Timestamp(millis: keys[i]), packedPosition: Int64(i)), eventBytes: 1) {
                 segment.bytes.append("\(i)\n")
                 segment.endRow()
             }
             next += size
+            segment.sort()
             guard reorder.take(segment) else { return nil }
         }
         guard reorder.drain() else { return nil }
         let lines = String(decoding: table.bytes, as: UTF8.self).split(separator: "\n").map { Int($0)! }
         XCTAssertEqual(table.rows, lines.count)
         XCTAssertEqual(reorder.rowsWritten, lines.count)
-        return lines
+        return (lines, reorder.spilledRuns)
     }
 
     /// The answer's order: by key, ties by dump order.
@@ -78,21 +83,40 @@ final class RowStreamTests: XCTestCase {
 
     func testWrittenRowsAreInTheAnswersOrderOrTheBufferGivesUp() {
         var g = SeededRandom(seed: 41)
-        var wentThrough = 0, gaveUp = 0
+        var straight = 0, spilled = 0, gaveUp = 0
         for round in 0..<2_000 {
-            let (keys, sizes) = randomCase(&g, lateness: round % 2 == 0 ? 6 : 200)
+            let (keys, sizes) = randomCase(&g, lateness: [6, 200, 100_000][round % 3])
             let limit: Int? = round % 5 == 0 ? g.int(0...50) : nil
-            guard let written = reorder(keys, segments: sizes, limit: limit) else {
+            let answer = Array(sortedIndexes(keys).prefix(limit ?? keys.count))
+            // Spilling every segment never gives up, whatever the order.
+            XCTAssertEqual(reorder(keys, segments: sizes, limit: limit, spillAlways: true)?.rows, answer, "round \(round)")
+            guard let (written, runs) = reorder(keys, segments: sizes, limit: limit) else {
                 gaveUp += 1
                 continue
             }
-            wentThrough += 1
-            let answer = sortedIndexes(keys)
-            XCTAssertEqual(written, Array(answer.prefix(limit ?? answer.count)), "round \(round)")
+            if runs > 0 { spilled += 1 } else { straight += 1 }
+            XCTAssertEqual(written, answer, "round \(round)")
         }
-        // Both outcomes must have happened for the test to say anything.
-        XCTAssertGreaterThan(wentThrough, 500)
-        XCTAssertGreaterThan(gaveUp, 100)
+        // Every outcome must have happened for the test to say anything.
+        XCTAssertGreaterThan(straight, 400)
+        XCTAssertGreaterThan(spilled, 200)
+        XCTAssertGreaterThan(gaveUp, 50)
+    }
+
+    /// Segments far out of time order with each other are spilled from the start: nothing goes
+    /// straight, so nothing late can make the stream give up.
+    func testSegmentsOverlappingInTimeAreSpilledAndMerged() throws {
+        var g = SeededRandom(seed: 5)
+        for round in 0..<200 {
+            let sizes = (0..<g.int(4...30)).map { _ in g.int(1...40) }
+            let keys = (0..<sizes.reduce(0, +)).map { _ in Int64(g.int(0...1_000)) }
+            // Segment 3's smallest key must come before segment 0's largest for the choice to spill.
+            let first = keys[0..<sizes[0]], fourth = keys[sizes[0..<3].reduce(0, +)..<sizes[0..<4].reduce(0, +)]
+            guard fourth.min()! < first.max()! else { continue }
+            let (written, runs) = try XCTUnwrap(reorder(keys, segments: sizes), "round \(round)")
+            XCTAssertEqual(written, sortedIndexes(keys), "round \(round)")
+            XCTAssertEqual(runs, sizes.count, "round \(round)")
+        }
     }
 
     /// After taking segment s the buffer has written nothing above the largest key of segments
@@ -115,8 +139,7 @@ final class RowStreamTests: XCTestCase {
                 }
                 maxima.append(largest)
             }
-            let written = reorder(keys, segments: sizes)
-            XCTAssertEqual(written, sortedIndexes(keys), "round \(round)")
+            XCTAssertEqual(reorder(keys, segments: sizes)?.rows, sortedIndexes(keys), "round \(round)")
         }
     }
 
@@ -125,7 +148,7 @@ final class RowStreamTests: XCTestCase {
         // Segments of one row each, rising, then a row earlier than all of them: with `held`
         // segments before it nothing has been written yet, with two more the first has.
         let reachable = (1...held).map { Int64($0 * 10) } + [5]
-        XCTAssertEqual(reorder(reachable, segments: Array(repeating: 1, count: held + 1)), [held] + Array(0..<held))
+        XCTAssertEqual(reorder(reachable, segments: Array(repeating: 1, count: held + 1))?.rows, [held] + Array(0..<held))
         let late = (1...(held + 2)).map { Int64($0 * 10) } + [5]
         XCTAssertNil(reorder(late, segments: Array(repeating: 1, count: held + 3)))
     }
@@ -164,8 +187,8 @@ final class RowStreamTests: XCTestCase {
                             dump: Dump(root: dump.path), output: .file(out.path), options: options)
     }
 
-    /// Exports `r` both ways; checks the files are equal; returns whether the stream went through.
-    private func bothWays(_ r: Request, dump: URL, label: String) throws -> (streamed: Bool, rows: Int) {
+    /// Exports `r` both ways; checks the files are equal; returns how the streamed export went.
+    private func bothWays(_ r: Request, dump: URL, label: String) throws -> (streamed: ExportResult, rows: Int) {
         let dir = try TestPaths.temporaryDirectory(self)
         let during = dir.appendingPathComponent("during"), after = dir.appendingPathComponent("after")
         let streamed = try export(r, dump: dump, streamRows: true, to: during).get()
@@ -173,13 +196,13 @@ final class RowStreamTests: XCTestCase {
         XCTAssertFalse(written.writtenDuringScan, label)
         XCTAssertEqual(streamed.rows, written.rows, label)
         XCTAssertEqual(try Data(contentsOf: during), try Data(contentsOf: after), label)
-        return (streamed.writtenDuringScan, streamed.rows)
+        return (streamed, streamed.rows)
     }
 
     func testANearlySortedDumpIsWrittenDuringTheScan() throws {
         for name in ["write-heavy", "write-heavy-xlsx"] {
             let (streamed, rows) = try bothWays(try request(name), dump: Self.dump, label: name)
-            XCTAssertTrue(streamed, "\(name): rows were not written during the scan")
+            XCTAssertTrue(streamed.writtenDuringScan && streamed.spilledRuns == 0, "\(name): rows were not written straight")
             XCTAssertGreaterThan(rows, 1_000, name)
         }
     }
@@ -189,14 +212,15 @@ final class RowStreamTests: XCTestCase {
         for limit in [1, 250] {
             r.payload["limit"] = limit
             let (streamed, rows) = try bothWays(r, dump: Self.dump, label: "limit \(limit)")
-            XCTAssertTrue(streamed, "limit \(limit)")
+            XCTAssertTrue(streamed.writtenDuringScan && streamed.spilledRuns == 0, "limit \(limit)")
             XCTAssertEqual(rows, limit)
         }
     }
 
     /// A copy of the dump's first answer row's event, renamed, in a file after every other: far
-    /// out of order. The stream gives up, and the rows written after the scan put it first.
-    func testAnEventFarOutOfOrderFallsBackToWritingAfterTheScan() throws {
+    /// out of order, after rows went straight to the file. The stream gives up, the dump is
+    /// scanned again with every segment spilled, and the merge puts that row first.
+    func testAnEventFarOutOfOrderIsSpilledAndMergedOnASecondScan() throws {
         let r = try request("write-heavy")
         let copy = try TestPaths.temporaryDirectory(self).appendingPathComponent("dump")
         try FileManager.default.copyItem(at: Self.dump, to: copy)
@@ -212,7 +236,7 @@ final class RowStreamTests: XCTestCase {
         try (late + "\n").write(to: lastFile, atomically: true, encoding: .utf8)
 
         let (streamed, _) = try bothWays(r, dump: copy, label: "late event")
-        XCTAssertFalse(streamed, "an event far out of order went out during the scan")
+        XCTAssertTrue(streamed.writtenDuringScan && streamed.spilledRuns > 0, "the late event's rows were not spilled")
         let out = try TestPaths.temporaryDirectory(self).appendingPathComponent("out.csv")
         _ = try export(r, dump: copy, streamRows: true, to: out).get()
         let records = try String(contentsOf: out, encoding: .utf8).components(separatedBy: "\r\n")
