@@ -19,6 +19,8 @@ public struct ExportOptions: Sendable {
     public var temporaryDirectory = NSTemporaryDirectory()
     /// Counts bytes read and rows written for a progress display (nil: not counted).
     public var progress: ExportProgress?
+    /// Set by the caller to abandon the export (`stepexport serve`: the client went away).
+    public var cancellation: ExportCancellation?
 
     public init() {}
 
@@ -26,6 +28,7 @@ public struct ExportOptions: Sendable {
     var scanOptions: ScanOptions {
         var scan = ScanOptions(skipInvalid: skipInvalid)
         scan.progress = progress?.scan
+        if let cancellation { scan.shouldStop = { cancellation.isCancelled } }
         return scan
     }
 
@@ -56,6 +59,8 @@ public struct ExportResult: Sendable {
     public var firstSkipped: String?
     /// The file written, or nil for standard output.
     public var path: String?
+    /// The API's name for the file (`Content-Disposition`): `workflow_<id>_step_<n>.<csv|xlsx>`.
+    public var fileName = ""
     /// Whether the rows were written during the scan (`ExportOptions.streamRows`), not after it.
     public var writtenDuringScan = false
 }

@@ -38,6 +38,9 @@ public enum Exporter {
                     report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
                                                   options: options.scanOptions)
                 }
+            } catch is ScanStopped {
+                streamed?.discard()
+                return .failure(.cancelled)
             } catch {
                 streamed?.discard()
                 return .failure(.dumpError(error as! DumpError))
@@ -50,6 +53,7 @@ public enum Exporter {
                 result.skipped = report.skipped
                 result.firstSkipped = report.firstSkipped.map { "\($0.file):\($0.line): \($0.reason)" }
                 result.seconds = Date().timeIntervalSince(started)
+                result.fileName = prepared.fileName
                 return result
             }
         }
@@ -92,6 +96,7 @@ public enum Exporter {
             let pipeline = RowPipeline(files: files, stores: stores, renderer: makeRenderer(prepared),
                                        workers: renderThreads > 1 ? renderThreads : 0, makeEncoder: table.makeEncoder)
             try pipeline.run(selection) { bytes, rows in
+                if options.cancellation?.isCancelled == true { throw ExportCancelled() }
                 try table.write(encoded: bytes, rows: rows)
                 options.progress?.addRowsWritten(rows)
             }
@@ -111,6 +116,7 @@ public enum Exporter {
         switch error {
         case let error as OutputError: return .detail(500, error.description)
         case let error as DumpError: return .dumpError(error)
+        case is ExportCancelled: return .cancelled
         default: return .detail(500, "Cannot write \(path ?? "output"): \(error)")
         }
     }
