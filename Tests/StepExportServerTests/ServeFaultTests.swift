@@ -146,12 +146,12 @@ final class ServeFaultTests: XCTestCase {
         let group = DispatchGroup()
         for i in 0..<3 {
             group.enter()
-            DispatchQueue.global().async {
+            Thread {
                 defer { group.leave() }
                 if let a = try? curl.request(server.port, dump.path, body: dump.payload) {
                     answers.lock.lock(); answers.list[i] = a; answers.lock.unlock()
                 }
-            }
+            }.start()
         }
         usleep(300_000)
         kill(server.process.processIdentifier, SIGTERM)

@@ -260,15 +260,22 @@ final class ServeHTTPTests: XCTestCase {
     func testBusyIs503WithRetryAfter() throws {
         let scratch = try ServePaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
-        let dump = try GeneratedDump.make(in: scratch, events: 60_000, eventsPerFile: 2_000)
+        let dump = try GeneratedDump.make(in: scratch, events: 20_000, eventsPerFile: 2_000)
         let server = try ServeProcess(self, dump: dump.root, arguments: ["--max-concurrent", "1", "--max-waiting", "1"])
         final class Answers: @unchecked Sendable { var list: [HTTPAnswer] = []; let lock = NSLock() }
         let answers = Answers()
-        DispatchQueue.concurrentPerform(iterations: 6) { _ in
-            if let a = try? curl.request(server.port, dump.path, body: dump.payload) {
-                answers.lock.lock(); answers.list.append(a); answers.lock.unlock()
-            }
+        // One thread per client, so that all six are in flight at once.
+        let group = DispatchGroup()
+        for _ in 0..<6 {
+            group.enter()
+            Thread {
+                if let a = try? curl.request(server.port, dump.path, body: dump.payload) {
+                    answers.lock.lock(); answers.list.append(a); answers.lock.unlock()
+                }
+                group.leave()
+            }.start()
         }
+        XCTAssertEqual(group.wait(timeout: .now() + 300), .success)
         XCTAssertEqual(answers.list.count, 6)
         let busy = answers.list.filter { $0.status == 503 }
         XCTAssertFalse(busy.isEmpty, answers.list.map(\.status).description)

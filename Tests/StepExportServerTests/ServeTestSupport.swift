@@ -98,7 +98,7 @@ struct ExportAnswer: Equatable {
         try payload.write(to: payloadFile)
         defer { try? FileManager.default.removeItem(at: payloadFile); try? FileManager.default.removeItem(at: output) }
         let r = try runTool(ServePaths.executable.path,
-                        ["export", "--dump", dump.path, "--org", org, "--workflow", workflow, "--step", step,
+                        ["export", "--dump", dump.path, "--org=\(org)", "--workflow=\(workflow)", "--step=\(step)",
                          "--payload", payloadFile.path, "--output", output.path, "--quiet"] + options)
         let statuses: [Int32: Int] = [0: 200, 40: 400, 44: 404, 46: 406, 50: 500]
         guard let status = statuses[r.status] else {
@@ -198,8 +198,9 @@ final class ServeProcess: @unchecked Sendable {
                 stderrText += String(decoding: data, as: UTF8.self)
                 let text = stderrText
                 lock.unlock()
-                if !signalled, let range = text.range(of: "listening on http://127.0.0.1:") {
-                    let digits = text[range.upperBound...].prefix(while: { $0.isNumber })
+                if !signalled, let range = text.range(of: "listening on http://"),
+                   let colon = text[range.upperBound...].firstIndex(of: ":") {
+                    let digits = text[text.index(after: colon)...].prefix(while: { $0.isNumber })
                     if let port = Int(digits) { found.value = port; signalled = true; ready.signal() }
                 }
             }
