@@ -23,7 +23,7 @@ public enum Server {
         let idle = TimeAmount.nanoseconds(Int64(settings.idleTimeout.components.seconds) * 1_000_000_000
             + settings.idleTimeout.components.attoseconds / 1_000_000_000)
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ClientGoneHandler()],
+            additionalChannelHandlers: [ClientGoneHandler(), SendingGuardHandler(stallTimeout: idle)],
             idleTimeout: idle,
             httpDecoderConfiguration: .init(maxHeaderFieldSize: settings.maxHeaderBytes,
                                             maxHeaderListSize: settings.maxHeaderBytes))

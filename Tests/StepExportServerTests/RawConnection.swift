@@ -22,7 +22,9 @@ final class RawConnection {
         }
     }
 
-    deinit { Glibc.close(fd) }
+    private var closed = false
+
+    deinit { if !closed { Glibc.close(fd) } }
 
     /// Writes all of `bytes`; false once the server has closed the connection.
     @discardableResult
@@ -59,7 +61,8 @@ final class RawConnection {
     func reset() {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+        closed = true
     }
 }
 

@@ -30,6 +30,23 @@ final class ServeFaultTests: XCTestCase {
         XCTAssertEqual(server.stop(), 0)
     }
 
+    /// A client that stops reading a download (but keeps the connection) is too slow: its
+    /// connection is closed after the idle timeout, and others are served meanwhile.
+    func testClientThatStopsReadingIsCutOff() throws {
+        let scratch = try ServePaths.temporaryDirectory(self)
+        let curl = try Curl(self, scratch: scratch)
+        let dump = try GeneratedDump.make(in: scratch, events: Self.dumpEvents, eventsPerFile: 2_000)
+        let server = try ServeProcess(self, dump: dump.root, arguments: ["--idle-timeout", "1"])
+        let client = try RawConnection(port: server.port)
+        client.send(httpRequest(dump.path, body: dump.payload))
+        XCTAssertEqual(client.read(timeout: 120, limit: 64 << 10).bytes.count, 64 << 10)
+        // Not reading any more: the server's sending stalls, then gives up.
+        XCTAssertTrue(server.waitForLog("not all sent", timeout: 60), server.stderr)
+        XCTAssertEqual(try curl.request(server.port, route(org: "x", workflow: "y", step: "1"), body: Data()).status, 404)
+        XCTAssertEqual(server.leftovers, [])
+        withExtendedLifetime(client) {}
+    }
+
     /// A client that goes away while its export runs cancels it (logged 499), and the next
     /// request is answered in full.
     func testClientGoneCancelsItsExport() throws {
