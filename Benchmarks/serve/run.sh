@@ -4,15 +4,19 @@
 # (CSV and XLSX) and error requests (400, 404, 406) for DURATION seconds. Prints wrk's summary and
 # p50 / p90 / p99 latency, and the server's peak RSS.
 #
-# Usage: Benchmarks/serve/run.sh [EVENTS] [DURATION]     (defaults: 20000 events, 30 s)
+# Usage: [STEPEXPORT_BIN=path] Benchmarks/serve/run.sh [EVENTS] [DURATION]   (defaults: 20000 events, 30 s)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 events="${1:-20000}"
 duration="${2:-30}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
-swift build -c release --product stepexport >/dev/null
-bin="$(swift build -c release --show-bin-path)/stepexport"
+# STEPEXPORT_BIN: an already built release executable (else this builds one).
+bin="${STEPEXPORT_BIN:-}"
+if [ -z "$bin" ]; then
+    swift build -c release --product stepexport >/dev/null
+    bin="$(swift build -c release --show-bin-path)/stepexport"
+fi
 work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
