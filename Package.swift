@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Data flows one way: request → dump → selection → writer → file.
@@ -25,6 +25,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `stepexport serve` only (StepExportServer). No default traits: the swift-configuration
+        // support they bring is not used, and leaving it out keeps the first build shorter.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -71,9 +77,20 @@ let package = Package(
             "Bytes", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",
             "ZipArchive", "XLSXReader", "StepExport",
         ]),
+        // `stepexport serve`: the API over HTTP (SPEC §11), on Hummingbird; the only target that needs it.
+        .target(name: "StepExportServer", dependencies: [
+            "StepExport", "StepRequest", "JSONScan",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
-            "Bytes", "StepRequest", "EventDump", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator",
+            "Bytes", "StepRequest", "EventDump", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator", "StepExportServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "StepExportTests", dependencies: [
@@ -81,6 +98,8 @@ let package = Package(
             "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport",
             "DumpGenerator", "FuzzTargets",
         ]),
+        // `stepexport serve` driven by real clients (curl, Chromium, wrk) against the executable.
+        .testTarget(name: "StepExportServerTests", exclude: ["browser"]),
     ],
     swiftLanguageModes: [.v5]
 )

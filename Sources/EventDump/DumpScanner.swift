@@ -10,9 +10,14 @@ public struct ScanOptions: Sendable {
     public var chunkSize = 2 << 20
     /// Counts the bytes read so far, for a progress display (nil: not counted).
     public var progress: ScanProgress?
+    /// Asked before each event file: true ends the scan with `ScanStopped` (a server's client went away).
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(skipInvalid: Bool = false) { self.skipInvalid = skipInvalid }
 }
+
+/// A scan ended early because `ScanOptions.shouldStop` said so; nothing it read is an answer.
+public struct ScanStopped: Error {}
 
 /// What a finished scan saw.
 public struct ScanReport: Sendable {
@@ -68,8 +73,10 @@ public enum DumpScanner {
             queue.push((tasks, task))
             tasks += 1
         }
+        var stopped = false
         for (i, file) in files.enumerated() {
             let index = Int32(i)
+            if options.shouldStop?() == true { stopped = true; break }
             if errors.currentCutoff() < DumpPosition(file: index, offset: 0) { break }
             if file.isJSONArray {
                 push(.jsonArray(file: index))
@@ -91,6 +98,7 @@ public enum DumpScanner {
         }
         queue.close()
         group.wait()
+        if stopped { throw ScanStopped() }
         if let failure = errors.failure(files: files) { throw failure }
         for store in stores { try store.finishWriting() }
         var report = ScanReport()

@@ -29,6 +29,8 @@ public struct ExportOptions: Sendable {
     /// Files the request reads besides the dump's own (the payload file, a batch's manifest): the
     /// output may not be one of them (SPEC §8).
     public var readFiles: Set<FileIdentity> = []
+    /// Set by the caller to abandon the export (`stepexport serve`: the client went away).
+    public var cancellation: ExportCancellation?
 
     public init() {}
 
@@ -36,6 +38,7 @@ public struct ExportOptions: Sendable {
     var scanOptions: ScanOptions {
         var scan = ScanOptions(skipInvalid: skipInvalid)
         scan.progress = progress?.scan
+        if let cancellation { scan.shouldStop = { cancellation.isCancelled } }
         return scan
     }
 
@@ -69,6 +72,8 @@ public struct ExportResult: Sendable {
     public var firstOtherFile: String?
     /// The file written, or nil for standard output.
     public var path: String?
+    /// The API's name for the file (`Content-Disposition`): `workflow_<id>_step_<n>.<csv|xlsx>`.
+    public var fileName = ""
     /// Whether the rows were written during the scan (`ExportOptions.streamRows`), not after it.
     public var writtenDuringScan = false
     /// With `writtenDuringScan`: how many sorted runs were spilled and merged (0: the rows went

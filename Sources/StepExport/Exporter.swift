@@ -46,10 +46,10 @@ public enum Exporter {
                                                       options: options.scanOptions)
                     } catch {
                         streamed.discard()
-                        return .failure(.dumpError(error as! DumpError))
+                        return .failure(error is ScanStopped ? .cancelled : .dumpError(error as! DumpError))
                     }
                     switch streamed.finish() {
-                    case .finished(let written): return finished(written, report: report, listing: listing, started: started)
+                    case .finished(let written): return finished(written, prepared, report: report, listing: listing, started: started)
                     case .abandoned(let forOrder):
                         // Scan again: spilling takes any order; a segment too big goes the read-back way.
                         way = forOrder && way == .auto ? .spill : .readBack
@@ -61,11 +61,11 @@ public enum Exporter {
                     report = try DumpScanner.scan(files: listing.files, visitors: selection.collectors, stores: stores,
                                                   options: options.scanOptions)
                 } catch {
-                    return .failure(.dumpError(error as! DumpError))
+                    return .failure(error is ScanStopped ? .cancelled : .dumpError(error as! DumpError))
                 }
                 let written = write(prepared, selection: selection, files: listing.files, stores: stores,
                                     renderThreads: options.threads, path: path, options: options)
-                return finished(written, report: report, listing: listing, started: started)
+                return finished(written, prepared, report: report, listing: listing, started: started)
             }
         }
     }
@@ -83,12 +83,13 @@ public enum Exporter {
         return options.spillRows ? .spill : .auto
     }
 
-    private static func finished(_ written: Result<ExportResult, RequestError>, report: ScanReport,
-                                 listing: DumpListing, started: Date) -> Result<ExportResult, RequestError> {
+    private static func finished(_ written: Result<ExportResult, RequestError>, _ prepared: PreparedExport,
+                                 report: ScanReport, listing: DumpListing, started: Date) -> Result<ExportResult, RequestError> {
         written.map { written in
             var result = written
             result.report(report, listing)
             result.seconds = Date().timeIntervalSince(started)
+            result.fileName = prepared.fileName
             return result
         }
     }
@@ -130,6 +131,7 @@ public enum Exporter {
             let pipeline = RowPipeline(files: files, stores: stores, renderer: makeRenderer(prepared),
                                        workers: renderThreads > 1 ? renderThreads : 0, makeEncoder: table.makeEncoder)
             try pipeline.run(selection) { bytes, rows in
+                if options.cancellation?.isCancelled == true { throw ExportCancelled() }
                 try table.write(encoded: bytes, rows: rows)
                 options.progress?.addRowsWritten(rows)
             }
@@ -149,6 +151,7 @@ public enum Exporter {
         switch error {
         case let error as OutputError: return .detail(500, error.description)
         case let error as DumpError: return .dumpError(error)
+        case is ExportCancelled: return .cancelled
         default: return .detail(500, "Cannot write \(path ?? "output"): \(error)")
         }
     }

@@ -18,17 +18,18 @@ struct StepExportCommand: ParsableCommand {
         User documentation: docs/README.md in the StepExport repository.
         """,
         version: "stepexport \(version) (contract 1.1)",
-        subcommands: [ExportCommand.self, BatchCommand.self, InspectCommand.self, GenerateCommand.self])
+        subcommands: [ExportCommand.self, BatchCommand.self, ServeCommand.self, InspectCommand.self, GenerateCommand.self])
 
     static func main() {
         StandardStreams.holdClosedNumbers()
-        Interrupts.install()
         var command: ParsableCommand
         do {
             command = try parseAsRoot()
         } catch {
             exit(withError: error)
         }
+        // `serve` shuts down gracefully on SIGINT / SIGTERM by itself (SPEC §11).
+        if !(command is ServeCommand) { Interrupts.install() }
         do {
             try command.run()
         } catch let error as ValidationError {

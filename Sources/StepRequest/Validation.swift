@@ -63,6 +63,12 @@ extension StepRequest {
         return validateFields(path, payload)
     }
 
+    /// SPEC §3 check 1 alone: whether the path's parts pass (else the answer is 404), for a server
+    /// that must tell a bad path from a forbidden one before it reads the payload.
+    public static func pathIsValid(organizationID: String, workflowID: String, stepIndex: String) -> Bool {
+        PathParameters(organizationID: organizationID, workflowID: workflowID, stepIndex: stepIndex) != nil
+    }
+
     static func validateFields(_ path: PathParameters, _ payload: JSONValue) -> Result<StepRequest, RequestError> {
         guard case .object(let object) = payload else {
             let body = ErrorNode.object([("non_field_errors", .message(Message.expectedDictionary(payload)))])
