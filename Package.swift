@@ -79,7 +79,7 @@ let package = Package(
         ]),
         // `stepexport serve`: the API over HTTP (SPEC §11), on Hummingbird; the only target that needs it.
         .target(name: "StepExportServer", dependencies: [
-            "StepExport", "StepRequest", "JSONScan",
+            "Bytes", "StepExport", "StepRequest", "JSONScan",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import Bytes
 import EventDump
 import StepExport
 import StepRequest
@@ -18,7 +19,7 @@ enum Hints {
         switch error.status {
         case 404: return notFound(request)
         case 406:
-            return "filters can use " + StepRequest.implementedFilterProperties.joined(separator: ", ")
+            return "filters can use " + FilterProperty.allCases.map(\.rawValue).joined(separator: ", ")
         case 400:
             return "the payload's fields, their types and messages are described in docs/request.md"
         case 500 where error.body.hasPrefix(#"{"detail":"Malformed event at "#) && !request.skipInvalid:

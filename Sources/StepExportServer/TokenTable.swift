@@ -1,6 +1,6 @@
 import Foundation
 import JSONScan
-import StepRequest
+import Bytes
 
 /// The `--tokens FILE` of SPEC §11: a JSON object mapping each bearer token to the organization
 /// UUIDs it may read, or to `"*"` for all. A token is known in logs only by its index (its place
