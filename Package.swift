@@ -52,7 +52,7 @@ let package = Package(
         // The API request: path, payload, field rules and error bodies (SPEC §3).
         .target(name: "StepRequest", dependencies: ["Bytes", "JSONScan", "Timestamps"]),
         // The dump: catalog, event files, gzip, NDJSON / JSON arrays, parallel scanning.
-        .target(name: "EventDump", dependencies: ["Bytes", "CZlib", "JSONScan", "Events"], swiftSettings: hotPath),
+        .target(name: "EventDump", dependencies: ["Bytes", "CZlib", "ZlibStream", "JSONScan", "Events"], swiftSettings: hotPath),
         // Which events answer the request (SPEC §4).
         .target(name: "Selection", dependencies: ["Bytes", "Timestamps", "Events", "StepRequest", "EventDump"], swiftSettings: hotPath),
         // The 31 output columns and their cell values (SPEC §5).

@@ -10,7 +10,7 @@ import Darwin
 public struct FileReadError: Error, Sendable {
     public let errno: Int32
     /// The system's words, e.g. "No such file or directory".
-    public var reason: String { String(cString: strerror(errno)) }
+    public var reason: String { errnoDescription(errno) }
 }
 
 /// Reads a whole file with open(2) and read(2), so that a failure keeps the system's reason

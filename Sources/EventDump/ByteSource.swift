@@ -1,7 +1,9 @@
+import Bytes
 #if canImport(Glibc)
 import Glibc
 #endif
 import CZlib
+import ZlibStream
 
 /// An event file's bytes, decompressed when the file starts with the gzip magic `1f 8b` (whatever
 /// its name). Several gzip members in a row are one stream. A truncated or corrupt stream throws
@@ -18,8 +20,8 @@ final class ByteSource {
     private let fd: Int32
     private let path: String
     private(set) var isGzip = false
-    private var stream = z_stream()
-    private var streamOpen = false
+    /// The gzip stream, from the first member on (nil for a plain file).
+    private var inflater: InflateStream?
     private var streamEnded = false
     /// Compressed bytes read ahead of inflate: 1 MiB for a gzip file, none for a plain one (its
     /// bytes go straight into the caller's buffers).
@@ -33,14 +35,14 @@ final class ByteSource {
     init(file: DumpFile) throws {
         path = file.relativePath
         let fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoText()) }
+        guard fd >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoDescription()) }
         self.fd = fd
         // Peek at the magic without moving the file offset.
         var magic: (UInt8, UInt8) = (0, 0)
         let peeked = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
         guard peeked >= 0 else {
             // Thrown before every property is set, so `deinit` does not run: close here.
-            let reason = errnoText()
+            let reason = errnoDescription()
             close(fd)
             throw DumpError.unreadable(path: file.relativePath, reason: reason)
         }
@@ -50,13 +52,12 @@ final class ByteSource {
         if isGzip {
             inputCount = try readFile(into: input, capacity: inputCapacity)
             try startMember()
-            stream.next_in = input
-            stream.avail_in = UInt32(inputCount)
+            stream.z.next_in = input
+            stream.z.avail_in = UInt32(inputCount)
         }
     }
 
     deinit {
-        if streamOpen { inflateEnd(&stream) }
         input.deallocate()
         close(fd)
     }
@@ -82,7 +83,7 @@ final class ByteSource {
         if isGzip {
             let limits = ByteSource.bombGuard
             // Compressed bytes inflate has consumed (what it has not yet looked at does not count).
-            let consumed = max(1, fileBytes - Int64(stream.avail_in))
+            let consumed = max(1, fileBytes - Int64(stream.z.avail_in))
             if streamBytes > limits.minimumBytes && streamBytes / consumed > limits.maximumRatio {
                 throw DumpError.corruptGzip(path: path, reason: "refusing a likely gzip bomb: it inflates to more than "
                     + "\(byteText(limits.minimumBytes)) at over \(limits.maximumRatio) bytes per compressed byte")
@@ -108,54 +109,57 @@ final class ByteSource {
                 return n
             }
             if errno == EINTR { continue }
-            throw DumpError.unreadable(path: path, reason: errnoText())
+            throw DumpError.unreadable(path: path, reason: errnoDescription())
         }
     }
 
     private func startMember() throws {
-        if streamOpen {
-            inflateReset(&stream)
+        if let inflater {
+            inflater.reset()
         } else {
-            // 16 + MAX_WBITS: expect a gzip header and trailer (CRC and length are checked).
-            let rc = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-            guard rc == Z_OK else { throw DumpError.corruptGzip(path: path, reason: "zlib could not start (\(rc))") }
-            streamOpen = true
+            guard let started = InflateStream(.gzip) else {
+                throw DumpError.corruptGzip(path: path, reason: "zlib could not start an inflate stream")
+            }
+            inflater = started
         }
         streamEnded = false
     }
+
+    /// The stream of a gzip file (once `startMember` has run).
+    private var stream: InflateStream { inflater! }
 
     private func inflate(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         var produced = 0
         while produced < capacity {
             if streamEnded {
                 // Another member may follow (its magic needs two bytes); anything else is corruption.
-                if stream.avail_in < 2 && !fileEOF { try refill(); continue }
-                if stream.avail_in == 0 { return produced }
-                let next = stream.next_in!
-                guard stream.avail_in >= 2 && next[0] == 0x1F && next[1] == 0x8B else {
+                if stream.z.avail_in < 2 && !fileEOF { try refill(); continue }
+                if stream.z.avail_in == 0 { return produced }
+                let next = stream.z.next_in!
+                guard stream.z.avail_in >= 2 && next[0] == 0x1F && next[1] == 0x8B else {
                     throw DumpError.corruptGzip(path: path, reason: "unexpected bytes after the end of a gzip member")
                 }
                 try startMember()
             }
-            if stream.avail_in == 0 {
+            if stream.z.avail_in == 0 {
                 if fileEOF {
                     throw DumpError.corruptGzip(path: path, reason: "truncated (the file ends inside a gzip member)")
                 }
                 try refill()
                 continue
             }
-            stream.next_out = buffer + produced
-            stream.avail_out = UInt32(capacity - produced)
-            let before = stream.avail_out
-            let rc = CZlib.inflate(&stream, Z_NO_FLUSH)
-            produced += Int(before - stream.avail_out)
+            stream.z.next_out = buffer + produced
+            stream.z.avail_out = UInt32(capacity - produced)
+            let before = stream.z.avail_out
+            let rc = stream.inflate()
+            produced += Int(before - stream.z.avail_out)
             switch rc {
             case Z_OK, Z_BUF_ERROR:
                 continue
             case Z_STREAM_END:
                 streamEnded = true
             default:
-                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+                let message = stream.z.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
                 throw DumpError.corruptGzip(path: path, reason: message)
             }
         }
@@ -164,12 +168,12 @@ final class ByteSource {
 
     /// Keeps the input inflate has not consumed yet and reads more of the file after it.
     private func refill() throws {
-        let left = Int(stream.avail_in)
-        if left > 0, let next = stream.next_in, next != input { input.update(from: next, count: left) }
+        let left = Int(stream.z.avail_in)
+        if left > 0, let next = stream.z.next_in, next != input { input.update(from: next, count: left) }
         var count = left
         if !fileEOF { count += try readFile(into: input + left, capacity: inputCapacity - left) }
-        stream.next_in = input
-        stream.avail_in = UInt32(count)
+        stream.z.next_in = input
+        stream.z.avail_in = UInt32(count)
     }
 }
 

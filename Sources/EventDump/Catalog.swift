@@ -138,31 +138,9 @@ private struct WorkflowKey: Hashable {
 
     /// Nil unless both are UUIDs.
     init?(id: String, organizationID: String) {
-        guard let i = WorkflowKey.bits(id), let o = WorkflowKey.bits(organizationID) else { return nil }
+        guard let i = uuidValue(id), let o = uuidValue(organizationID) else { return nil }
         self.id = i
         self.organizationID = o
-    }
-
-    /// A UUID's 32 hex digits as two words (its dashes skipped); nil for anything else.
-    private static func bits(_ uuid: String) -> (UInt64, UInt64)? {
-        var words: (UInt64, UInt64) = (0, 0)
-        var n = 0, digits = 0
-        for c in uuid.utf8 {
-            defer { n += 1 }
-            if n == 8 || n == 13 || n == 18 || n == 23 {
-                guard c == 0x2D else { return nil }
-                continue
-            }
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x41...0x46, 0x61...0x66: v = (c | 0x20) - 0x61 + 10
-            default: return nil
-            }
-            if digits < 16 { words.0 = words.0 << 4 | UInt64(v) } else { words.1 = words.1 << 4 | UInt64(v) }
-            digits += 1
-        }
-        return n == 36 ? words : nil
     }
 
     static func == (a: WorkflowKey, b: WorkflowKey) -> Bool { a.id == b.id && a.organizationID == b.organizationID }

@@ -39,7 +39,7 @@ public enum DumpFiles {
         var walk = Walk(root: dumpRoot)
         var st = stat()
         guard stat(dumpRoot + "/events", &st) == 0 else {
-            throw DumpError.unreadable(path: "events/", reason: errnoText())
+            throw DumpError.unreadable(path: "events/", reason: errnoDescription())
         }
         walk.seen.insert(FileIdentity(st))
         try walk.folder("events")
@@ -78,7 +78,7 @@ public enum DumpFiles {
                 guard stat(root + "/" + childRelative, &st) == 0 else {
                     // A dangling link or a file gone: an event file that cannot be read fails the
                     // dump; anything else is one more file not read.
-                    if kind.isEventFile { throw DumpError.unreadable(path: childRelative, reason: errnoText()) }
+                    if kind.isEventFile { throw DumpError.unreadable(path: childRelative, reason: errnoDescription()) }
                     other(childRelative)
                     continue
                 }
@@ -109,7 +109,7 @@ public enum DumpFiles {
         /// The names in a folder (without `.` and `..`), in byte-wise order.
         private func entries(_ relative: String) throws -> [String] {
             guard let dir = opendir(root + "/" + relative) else {
-                throw DumpError.unreadable(path: relative + "/", reason: errnoText())
+                throw DumpError.unreadable(path: relative + "/", reason: errnoDescription())
             }
             defer { closedir(dir) }
             var names: [String] = []
@@ -124,4 +124,3 @@ public enum DumpFiles {
     }
 }
 
-func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }

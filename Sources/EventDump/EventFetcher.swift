@@ -73,7 +73,7 @@ public final class EventFetcher {
             let n = pread(fd, p + got, count - got, off_t(offset) + off_t(got))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw DumpError.unreadable(path: name(source), reason: errnoText())
+                throw DumpError.unreadable(path: name(source), reason: errnoDescription())
             }
             if n == 0 {
                 throw DumpError.unreadable(path: name(source), reason: "the file changed during the export")
@@ -88,7 +88,7 @@ public final class EventFetcher {
         let fd: Int32
         if source >= 0 {
             fd = open(files[Int(source)].absolutePath, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw DumpError.unreadable(path: name(source), reason: errnoText()) }
+            guard fd >= 0 else { throw DumpError.unreadable(path: name(source), reason: errnoDescription()) }
         } else {
             fd = stores[Int(-1 - source)].spoolDescriptor
         }

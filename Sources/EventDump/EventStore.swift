@@ -66,10 +66,10 @@ public final class EventStore {
     private func flushSpool() {
         guard !spoolBuffer.isEmpty, spoolError == nil else { spoolBuffer.removeAll(); return }
         if spoolFD < 0 {
-            var template = Array((temporaryDirectory + "/.stepexport-spool-XXXXXX").utf8CString)
-            spoolFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard spoolFD >= 0 else { spoolError = errnoText(); spoolBuffer.removeAll(); return }
-            unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+            guard let fd = TemporaryFile.anonymous(template: TemporaryFile.template(in: temporaryDirectory, ".stepexport-spool-XXXXXX")) else {
+                spoolError = errnoDescription(); spoolBuffer.removeAll(); return
+            }
+            spoolFD = fd
         }
         var written = 0
         let bytes = spoolBuffer.readable
@@ -77,7 +77,7 @@ public final class EventStore {
             let n = write(spoolFD, bytes.baseAddress! + written, bytes.count - written)
             if n < 0 {
                 if errno == EINTR { continue }
-                spoolError = errnoText()
+                spoolError = errnoDescription()
                 break
             }
             written += n

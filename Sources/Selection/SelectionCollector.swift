@@ -26,12 +26,12 @@ struct Candidate {
 
     /// Its place in the answer's order.
     var key: AnswerKey { AnswerKey(timestamp: timestamp, packedPosition: position) }
-
 }
 
 /// One scanning thread's share of the selection: it sees part of the dump, keeps the events
-/// that may be answer rows (their bytes copied into its arena) and what the path and goal tests
-/// need to know about the rest. `Selection.finish` merges the collectors.
+/// that may be answer rows (as candidates: a timestamp and a place where the event's bytes can be
+/// read again, through its `EventStore`) and what the path and goal tests need to know about the
+/// rest. `Selection.finish` merges the collectors.
 public final class SelectionCollector: EventVisitor {
     let query: CompiledQuery
     let store: EventStore

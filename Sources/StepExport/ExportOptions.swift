@@ -2,6 +2,7 @@ import Bytes
 import CSVWriter
 import EventDump
 import Foundation
+import Table
 import XLSXWriter
 
 /// How an export is written and read, beyond the API request itself (SPEC §6, §8, §9).
@@ -79,4 +80,13 @@ public struct ExportResult: Sendable {
     /// With `writtenDuringScan`: how many sorted runs were spilled and merged (0: the rows went
     /// straight to the file, the dump being in time order).
     public var spilledRuns = 0
+
+    public init() {}
+
+    /// What the table wrote; the rest is filled in as the export ends.
+    init(_ table: TableSummary) {
+        bytes = table.bytes
+        cutCells = table.cutCells
+    }
+
 }

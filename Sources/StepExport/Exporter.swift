@@ -135,7 +135,7 @@ public enum Exporter {
                 try table.write(encoded: bytes, rows: rows)
                 options.progress?.addRowsWritten(rows)
             }
-            var result = try table.finish()
+            var result = ExportResult(try table.finish())
             try atomic?.commit()
             result.rows = rowCount
             result.path = path
@@ -184,57 +184,4 @@ extension ExportResult {
         otherFiles = listing.otherFiles
         firstOtherFile = listing.firstOtherFile
     }
-}
-
-/// A writer of either format, as the export loop sees it: rows arrive encoded, in batches, by
-/// encoders it made (one per rendering thread).
-protocol TableOutput {
-    func makeEncoder() -> RowEncoding
-    func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws
-    func finish() throws -> ExportResult
-}
-
-extension CSVEncoder: RowEncoding {}
-
-/// CSV rows are encoded to their final bytes on the rendering threads.
-private final class CSVTable: TableOutput {
-    let writer: CSVWriter
-    init(sink: OutputSink, options: CSVOptions) throws {
-        writer = CSVWriter(sink: sink, options: options)
-        try writer.writeHeader()
-    }
-    func makeEncoder() -> RowEncoding { writer.encoder }
-    func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws { try writer.write(encoded: bytes, rows: rows) }
-    func finish() throws -> ExportResult {
-        var r = ExportResult()
-        r.bytes = try writer.finish()
-        return r
-    }
-}
-
-/// An XLSX row's XML depends on the rows before it (its row number, shared-string indexes), so
-/// rows cross to the writing thread packed (`RowCells.pack`) and become XML there.
-private final class XLSXTable: TableOutput {
-    let writer: XLSXWriter
-    private let row = RowCells()
-    init(sink: OutputSink, options: XLSXOptions) throws { writer = try XLSXWriter(sink: sink, options: options) }
-    func makeEncoder() -> RowEncoding { PackedRowEncoding() }
-    func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws {
-        var o = 0
-        for _ in 0..<rows {
-            o += row.unpack(from: bytes.baseAddress! + o)
-            try writer.write(row)
-        }
-    }
-    func finish() throws -> ExportResult {
-        let summary = try writer.finish()
-        var r = ExportResult()
-        r.bytes = Int(summary.bytes)
-        r.cutCells = summary.cutCells
-        return r
-    }
-}
-
-private struct PackedRowEncoding: RowEncoding {
-    func encode(_ row: RowCells, into out: ByteBuffer) { row.pack(into: out) }
 }

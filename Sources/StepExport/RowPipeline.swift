@@ -5,11 +5,6 @@ import Foundation
 import Selection
 import Table
 
-/// Turns a rendered row into the bytes a writer takes; each rendering thread has its own.
-protocol RowEncoding {
-    func encode(_ row: RowCells, into out: ByteBuffer)
-}
-
 /// The writing stage's heavy part — reading each answer row's event back, parsing it, rendering
 /// its cells and encoding them — spread over threads. The answer rows are cut into batches in
 /// answer order; workers render whole batches into bytes, and the calling thread hands the

@@ -1,4 +1,5 @@
 import Selection
+import Table
 import Timestamps
 
 /// Puts the segments of a `RowStream`, taken in dump order, into the answer's order

@@ -30,12 +30,9 @@ final class SpilledRuns {
 
     init(directory: String) throws {
         name = "the spill file in \(directory)"
-        let template = (directory.hasSuffix("/") ? directory : directory + "/") + ".stepexport-runs-XXXXXX"
-        guard let (fd, path) = TemporaryFiles.shared.create(template: template) else {
+        guard let fd = TemporaryFiles.shared.anonymous(template: TemporaryFile.template(in: directory, ".stepexport-runs-XXXXXX")) else {
             throw OutputError(path: name, reason: errnoDescription())
         }
-        unlink(path)
-        TemporaryFiles.shared.unregister(path)
         self.fd = fd
         sink = FileDescriptorSink(fd: fd, path: name)
     }

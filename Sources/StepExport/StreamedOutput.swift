@@ -2,6 +2,7 @@ import Bytes
 import Foundation
 import Selection
 import StepRequest
+import Table
 
 /// An export whose rows are written during the scan (`RowStream`): the output file is opened
 /// before the scan, and the scanning threads get visitors that render what they keep.
@@ -46,7 +47,7 @@ final class StreamedOutput {
                 atomic.discard()
                 return .abandoned(forOrder: stream.abandonedForOrder)
             }
-            var result = try table.finish()
+            var result = ExportResult(try table.finish())
             try atomic.commit()
             result.rows = stream.rowsWritten
             result.path = atomic.path

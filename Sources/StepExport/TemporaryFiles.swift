@@ -1,3 +1,4 @@
+import Bytes
 import Foundation
 
 /// Every temporary file the process has open, so that an interrupt (SIGINT, SIGTERM) can remove
@@ -15,12 +16,17 @@ public final class TemporaryFiles: @unchecked Sendable {
     public func create(template: String) -> (fd: Int32, path: String)? {
         lock.lock()
         defer { lock.unlock() }
-        var bytes = Array(template.utf8CString)
-        let fd = bytes.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return nil }
-        let path = String(cString: bytes)
-        paths.insert(path)
-        return (fd, path)
+        guard let file = TemporaryFile.create(template: template) else { return nil }
+        paths.insert(file.path)
+        return file
+    }
+
+    /// An unlinked file from the template (`TemporaryFile.anonymous`), made under the lock so that
+    /// an interrupt cannot find it between its creation and its unlinking; nil with `errno` set.
+    public func anonymous(template: String) -> Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return TemporaryFile.anonymous(template: template)
     }
 
     public func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }

@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            printError("stepexport: cannot open \(file): \(String(cString: strerror(errno)))")
+            printError("stepexport: cannot open \(file): \(errnoDescription())")
             throw ExitCode(66)
         }
         close(fd)

@@ -1,3 +1,4 @@
+import Bytes
 import Foundation
 import StepExport
 import StepRequest
@@ -30,10 +31,10 @@ final class FileAnswer: @unchecked Sendable {
     /// so that an interrupt removes it) and opens the result. Blocking: call it off the event loops.
     static func export(_ route: DownloadRoute, payload: [UInt8], dump: String, directory: String,
                        options: ExportOptions) -> Result<FileAnswer, RequestError> {
-        let template = (directory.hasSuffix("/") ? directory : directory + "/") + "stepexport-serve-XXXXXX"
+        let template = TemporaryFile.template(in: directory, "stepexport-serve-XXXXXX")
         // The reserved name is the export's target: the engine writes beside it and renames over it.
         guard let (reservedFD, path) = TemporaryFiles.shared.create(template: template) else {
-            return .failure(.detail(500, "Cannot write \(template): \(String(cString: strerror(errno)))"))
+            return .failure(.detail(500, "Cannot write \(template): \(errnoDescription())"))
         }
         close(reservedFD)
         defer {
@@ -47,7 +48,7 @@ final class FileAnswer: @unchecked Sendable {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             var status = stat()
             guard fd >= 0, fstat(fd, &status) == 0 else {
-                let reason = String(cString: strerror(errno))
+                let reason = errnoDescription()
                 if fd >= 0 { close(fd) }
                 return .failure(.detail(500, "Cannot read \(path): \(reason)"))
             }

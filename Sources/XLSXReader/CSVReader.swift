@@ -1,3 +1,4 @@
+import Bytes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -51,7 +52,7 @@ public final class CSVReader {
     public func forEachRecord(_ body: ([String]) throws -> Void) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw CSVReaderError(path: path, line: 0, problem: "cannot open: \(String(cString: strerror(errno)))")
+            throw CSVReaderError(path: path, line: 0, problem: "cannot open: \(errnoDescription())")
         }
         defer { close(fd) }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
@@ -125,7 +126,7 @@ public final class CSVReader {
             let n = read(fd, chunk.baseAddress!, chunk.count)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw fail("read error: \(String(cString: strerror(errno)))")
+                throw fail("read error: \(errnoDescription())")
             }
             if n == 0 { break }
             var bytes = UnsafeRawBufferPointer(rebasing: chunk[0..<n])

@@ -99,7 +99,7 @@ public enum Inspect {
     private static func firstBytes(_ path: String, _ n: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw CSVReaderError(path: path, line: 0, problem: "cannot open: \(String(cString: strerror(errno)))")
+            throw CSVReaderError(path: path, line: 0, problem: "cannot open: \(errnoDescription())")
         }
         defer { close(fd) }
         var out = [UInt8](repeating: 0, count: n)
@@ -108,7 +108,7 @@ public enum Inspect {
             let r = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, n - got) }
             if r < 0 {
                 if errno == EINTR { continue }
-                throw CSVReaderError(path: path, line: 0, problem: "cannot read: \(String(cString: strerror(errno)))")
+                throw CSVReaderError(path: path, line: 0, problem: "cannot read: \(errnoDescription())")
             }
             if r == 0 { break }
             got += r

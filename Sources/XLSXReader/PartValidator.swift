@@ -1,3 +1,4 @@
+import Bytes
 import CLibXML2
 import ZipArchive
 
@@ -180,7 +181,7 @@ final class SchemaCache: @unchecked Sendable {
         defer { pthread_mutex_unlock(lock) }
         if let s = schemas[path] { return s }
         guard access(path, R_OK) == 0 else {
-            throw SchemaLoadError(schemaPath: path, messages: [String(cString: strerror(errno))])
+            throw SchemaLoadError(schemaPath: path, messages: [errnoDescription()])
         }
         guard let parser = xmlSchemaNewParserCtxt(path) else {
             throw SchemaLoadError(schemaPath: path, messages: ["cannot create a schema parser"])

@@ -1,3 +1,4 @@
+import Bytes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -92,13 +93,13 @@ public final class ZipReader {
         self.limits = limits
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ZipReaderError(path: path, problem: "cannot open: \(String(cString: strerror(errno)))")
+            throw ZipReaderError(path: path, problem: "cannot open: \(errnoDescription())")
         }
         var ok = false
         defer { if !ok { close(fd) } }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            throw ZipReaderError(path: path, problem: "cannot stat: \(String(cString: strerror(errno)))")
+            throw ZipReaderError(path: path, problem: "cannot stat: \(errnoDescription())")
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw ZipReaderError(path: path, problem: "not a regular file")
@@ -196,7 +197,7 @@ func zipReaderPread(fd: Int32, path: String, entry: String?, offset: UInt64, cou
         let n = pread(fd, dst + done, count - done, off_t(offset) + off_t(done))
         if n < 0 {
             if errno == EINTR { continue }
-            throw ZipReaderError(path: path, entry: entry, problem: "read error: \(String(cString: strerror(errno)))")
+            throw ZipReaderError(path: path, entry: entry, problem: "read error: \(errnoDescription())")
         }
         if n == 0 {
             throw ZipReaderError(path: path, entry: entry, problem: "unexpected end of file (truncated archive)")

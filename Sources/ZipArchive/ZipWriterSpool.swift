@@ -17,15 +17,9 @@ final class ZipSpoolFile {
 
     init(directory: String) throws {
         self.directory = directory
-        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast())
-        template.append(contentsOf: Array(".stepexport-zip-XXXXXX".utf8CString))
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
+        guard let fd = TemporaryFile.anonymous(template: TemporaryFile.template(in: directory, ".stepexport-zip-XXXXXX")) else {
             throw ZipWriterError.spool("cannot create a file in \(directory)", errnoDescription())
         }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC) // not inherited by processes the engine may start
-        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        unlink(path)
         self.fd = fd
     }
 

@@ -105,7 +105,9 @@ struct ExportAnswer: Equatable {
             throw TestError("export exited \(r.status): \(r.stderr)")
         }
         if status == 200 { return ExportAnswer(status: 200, body: try Data(contentsOf: output)) }
-        return ExportAnswer(status: status, body: Data(r.stderr.trimmingCharacters(in: .newlines).utf8))
+        // The error body is the last line that starts with `{` (a `hint:` line may follow it).
+        let body = r.stderr.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? r.stderr
+        return ExportAnswer(status: status, body: Data(body.utf8))
     }
 }
 

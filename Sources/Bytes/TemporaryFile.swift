@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one way StepExport makes a temporary file: `mkstemp` from a template ending in `XXXXXX`,
+/// close-on-exec (a process the engine starts does not inherit it). `StepExport.TemporaryFiles`
+/// adds the registry an interrupt cleans up.
+public enum TemporaryFile {
+    /// A new file from `template`: its descriptor and path; nil, with `errno` set, when it cannot
+    /// be created.
+    public static func create(template: String) -> (fd: Int32, path: String)? {
+        var bytes = Array(template.utf8CString)
+        let fd = bytes.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return (fd, String(cString: bytes))
+    }
+
+    /// A file only its descriptor reaches: created and unlinked at once, so it disappears when
+    /// closed, on an error, or if the process dies. Nil, with `errno` set, when it cannot be made.
+    public static func anonymous(template: String) -> Int32? {
+        guard let (fd, path) = create(template: template) else { return nil }
+        unlink(path)
+        return fd
+    }
+
+    /// `directory/name`, whether or not `directory` ends in `/`.
+    public static func template(in directory: String, _ name: String) -> String {
+        (directory.hasSuffix("/") ? directory : directory + "/") + name
+    }
+}
