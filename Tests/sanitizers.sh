@@ -11,11 +11,11 @@
 #      every test case in a reference cycle (with all it allocated) and Foundation leaks in
 #      Bundle.allBundles, Process.run and Data(contentsOf:), so leaks whose stack passes through
 #      XCTest are suppressed. (The fuzzers check the libraries for leaks per input.)
-#      Of the `serve` tests, ServeHTTPTests and ServeBrowserTests run (every status and header,
-#      the export through the server, the browser): the `stepexport serve` they start is the ASan
-#      build. ServeLoadTests (2,000 requests) and ServeFaultTests (60,000-event dumps, 10,000
-#      connections) are left out: under ASan they take many minutes of CI's 90, and the code they
-#      drive is the same request path ServeHTTPTests runs; they run in the plain `swift test`.
+#      The `serve` tests (StepExportServerTests) are left out too, although their target is built: the
+#      `stepexport serve` they start would be the ASan build, and LeakSanitizer would judge, at its
+#      exit, the event-loop threads and singletons SwiftNIO keeps for the process's life (the tests
+#      check its exit status); the load and fault tests (2,000 requests, 60,000-event dumps, 10,000
+#      connections) would also take many minutes of CI's 90 under ASan. Not run under ASan yet.
 #   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads, the golden
 #      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline,
 #      rows written during the scan.
@@ -43,9 +43,9 @@ kinds=("$@")
 for kind in "${kinds[@]}"; do
     case "$kind" in
     address)
-        echo "== AddressSanitizer: the suite but DifferentialTests, ProgressTests, InterruptTests, ServeLoadTests, ServeFaultTests"
+        echo "== AddressSanitizer: the suite but DifferentialTests, ProgressTests, InterruptTests, StepExportServerTests"
         swift test --scratch-path .build-asan --sanitize=address \
-            --skip DifferentialTests --skip ProgressTests --skip InterruptTests --skip ServeLoadTests --skip ServeFaultTests
+            --skip DifferentialTests --skip ProgressTests --skip InterruptTests --skip StepExportServerTests
         ;;
     thread)
         echo "== ThreadSanitizer: the parallel code"
