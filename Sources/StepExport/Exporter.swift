@@ -40,7 +40,7 @@ public enum Exporter {
                                                       options: options.scanOptions)
                     } catch {
                         streamed.discard()
-                        return .failure(.dumpError(error as! DumpError))
+                        return .failure(failure(error, path: path))
                     }
                     switch streamed.finish() {
                     case .finished(let written): return finished(written, report: report, started: started)
@@ -56,7 +56,7 @@ public enum Exporter {
                     report = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores,
                                                   options: options.scanOptions)
                 } catch {
-                    return .failure(.dumpError(error as! DumpError))
+                    return .failure(failure(error, path: path))
                 }
                 let written = write(prepared, selection: selection, files: files, stores: stores,
                                     renderThreads: options.threads, path: path, options: options)
