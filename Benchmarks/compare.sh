@@ -233,8 +233,9 @@ for L in $LAYOUTS; do
             se "$L.wcsv.vstime" "$MAIN" write-heavy "$OUT/$L.wcsv.vstime.csv"
         done
         r=$(ratio "$(median_ms "$L.wcsv.vs")" "$(median_ms "$L.wcsv.vstime")")
-        say "  this layout $(secs "$(median_ms "$L.wcsv.vs")"), the time layout $(secs "$(median_ms "$L.wcsv.vstime")") (runs interleaved)"
-        verdict "[$L] write-heavy CSV ≤ 1.25× the time-ordered dump's (same rows)" "$(le "$r" 1.25)" "$(x "$r")"
+        say "  this layout $(secs "$(median_ms "$L.wcsv.vs")"), the time layout $(secs "$(median_ms "$L.wcsv.vstime")") (runs interleaved): $(x "$r")"
+        # A gzip dump also pays for inflating: its target is the ratio to DuckDB above.
+        is_gzip "$L" || verdict "[$L] write-heavy CSV ≤ 1.25× the time-ordered dump's (same rows)" "$(le "$r" 1.25)" "$(x "$r")"
     fi
 
     if has_xlsx "$L"; then
