@@ -224,10 +224,18 @@ for L in $LAYOUTS; do
         r=$(ratio "$sp" "$st")
         say "  rows spilled and merged (forced): $(secs "$sp"), written straight: $(secs "$st") (runs interleaved)"
         verdict "[$L] rows written after the scan (spilled, merged) ≤ 1.25× during it, same bytes" "$([[ $same == 1 ]] && le "$r" 1.25 || echo 0)" "$(x "$r")"
-        TIME_WCSV_MS=$se_ms
-    elif [[ -n "${TIME_WCSV_MS:-}" ]]; then
-        r=$(ratio "$se_ms" "$TIME_WCSV_MS")
-        verdict "[$L] write-heavy CSV ≤ 1.25× the time-ordered dump's" "$(le "$r" 1.25)" "$(x "$r")"
+    elif [[ -d "$MAIN/requests" ]]; then
+        # This layout's rows go through the spill and the merge: against the same rows written
+        # straight from the time-ordered dump, runs interleaved.
+        log "$L: against the time layout"
+        for ((i = 1; i <= REPS; i++)); do
+            se "$L.wcsv.vs" "$D" write-heavy "$OUT/$L.wcsv.vs.csv"
+            se "$L.wcsv.vstime" "$MAIN" write-heavy "$OUT/$L.wcsv.vstime.csv"
+        done
+        r=$(ratio "$(median_ms "$L.wcsv.vs")" "$(median_ms "$L.wcsv.vstime")")
+        say "  this layout $(secs "$(median_ms "$L.wcsv.vs")"), the time layout $(secs "$(median_ms "$L.wcsv.vstime")") (runs interleaved): $(x "$r")"
+        # A gzip dump also pays for inflating: its target is the ratio to DuckDB above.
+        is_gzip "$L" || verdict "[$L] write-heavy CSV ≤ 1.25× the time-ordered dump's (same rows)" "$(le "$r" 1.25)" "$(x "$r")"
     fi
 
     if has_xlsx "$L"; then

@@ -46,7 +46,7 @@ public enum Exporter {
                                                       options: options.scanOptions)
                     } catch {
                         streamed.discard()
-                        return .failure(error is ScanStopped ? .cancelled : .dumpError(error as! DumpError))
+                        return .failure(failure(error, path: path))
                     }
                     switch streamed.finish() {
                     case .finished(let written): return finished(written, prepared, report: report, listing: listing, started: started)
@@ -61,7 +61,7 @@ public enum Exporter {
                     report = try DumpScanner.scan(files: listing.files, visitors: selection.collectors, stores: stores,
                                                   options: options.scanOptions)
                 } catch {
-                    return .failure(error is ScanStopped ? .cancelled : .dumpError(error as! DumpError))
+                    return .failure(failure(error, path: path))
                 }
                 let written = write(prepared, selection: selection, files: listing.files, stores: stores,
                                     renderThreads: options.threads, path: path, options: options)
@@ -151,7 +151,7 @@ public enum Exporter {
         switch error {
         case let error as OutputError: return .detail(500, error.description)
         case let error as DumpError: return .dumpError(error)
-        case is ExportCancelled: return .cancelled
+        case is ExportCancelled, is ScanStopped: return .cancelled
         default: return .detail(500, "Cannot write \(path ?? "output"): \(error)")
         }
     }

@@ -150,9 +150,10 @@ final class RowReorder {
         defer { released.append(segment) }
         guard !segment.keys.isEmpty, !limitMet else { return true }
         do {
-            if runs == nil { runs = try SpilledRuns(directory: spillDirectory) }
+            let runs = try self.runs ?? SpilledRuns(directory: spillDirectory)
+            self.runs = runs
             // No more than the answer's rows can leave one run.
-            try runs!.append(segment, rows: min(segment.keys.count, order.limit))
+            try runs.append(segment, rows: min(segment.keys.count, order.limit))
             return true
         } catch {
             writeError = error

@@ -108,6 +108,20 @@ final class DumpLayoutTests: XCTestCase {
         }
     }
 
+    func testGenerateCommandTakesTheLayoutOptions() throws {
+        let dir = try TestPaths.temporaryDirectory(self).appendingPathComponent("dump")
+        let run = try runProcess(TestPaths.executable, ["generate", "--events", "500", "--output", dir.path,
+                                                        "--layout", "shuffled", "--files", "3", "--gzip"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent("events").path)
+            .filter { $0.hasSuffix(".ndjson.gz") }.sorted()
+        XCTAssertEqual(files, ["part-000/000/00000.ndjson.gz", "part-000/000/00001.ndjson.gz", "part-000/000/00002.ndjson.gz"])
+        for bad in [["--layout", "sorted"], ["--files", "0"]] {
+            let r = try runProcess(TestPaths.executable, ["generate", "--events", "10", "--output", dir.path, "--force"] + bad)
+            XCTAssertEqual(r.status, 64, "\(bad): \(r.stderr)")
+        }
+    }
+
     /// Each flow's events (SPEC §4's flow) are next to each other.
     private func assertFlowsTogether(_ lines: [Substring], _ label: String) throws {
         var seen = Set<String>()

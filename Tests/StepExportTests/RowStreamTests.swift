@@ -244,6 +244,23 @@ final class RowStreamTests: XCTestCase {
         XCTAssertTrue(firstRows.contains { $0.hasPrefix("late-") }, "the late event is not among the first rows")
     }
 
+    /// Rows to spill and no temporary folder to spill them in: a clean 500 naming the spill
+    /// file, and no output file.
+    func testASpillFileThatCannotBeCreatedIs500() throws {
+        let r = try request("write-heavy")
+        var options = ExportOptions()
+        options.spillRows = true
+        options.temporaryDirectory = "/nonexistent-stepexport-folder"
+        let out = try TestPaths.temporaryDirectory(self).appendingPathComponent("out.csv")
+        let result = Exporter.run(organizationID: r.org, workflowID: r.workflow, stepIndex: r.step,
+                                  payload: Array(try JSONSerialization.data(withJSONObject: r.payload)),
+                                  dump: Dump(root: Self.dump.path), output: .file(out.path), options: options)
+        guard case .failure(let error) = result else { return XCTFail("an export without a spill file succeeded") }
+        XCTAssertEqual(error.status, 500)
+        XCTAssertTrue(error.body.contains("Cannot write the spill file in /nonexistent-stepexport-folder"), error.body)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
     /// A malformed event after many streamed rows: the export fails as usual and leaves no file.
     func testAMalformedEventLateInTheDumpLeavesNoFile() throws {
         let copy = try TestPaths.temporaryDirectory(self).appendingPathComponent("dump")
