@@ -5,33 +5,38 @@ import StepExport
 /// every temporary file first so that no partial output is left; the exit status is 128 + the
 /// signal (129 for HUP, 130 for INT, 143 for TERM, …).
 ///
-/// SIGXFSZ (a file-size limit, `ulimit -f`) is ignored instead: the write that passes the limit
-/// then fails with `EFBIG`, which the export reports as its usual 500 `Cannot write …`. SIGPIPE
-/// from a write to a closed pipe is not delivered while it is ignored, so the write fails with
-/// `EPIPE` and is reported the same way; SIGPIPE sent by another process ends it like the others.
+/// The signals are blocked in every thread (the mask is set before any other thread exists, and
+/// threads inherit it) and one thread takes them with `sigwait`: a signal sent at any moment is
+/// taken, never lost to a thread that ignores it. SIGPIPE from a write to a closed pipe goes to
+/// the writing thread, where it stays blocked: the write fails with `EPIPE` and is reported as
+/// the usual 500. SIGXFSZ (a file-size limit, `ulimit -f`) is ignored: the write that passes the
+/// limit fails with `EFBIG`, also reported as the usual 500.
 ///
 /// Standard error is told what became of the output (`stepexport: interrupted: nothing written`).
 enum Interrupts {
     /// The terminating signals that end the process (after the clean-up).
     static let terminating: [Int32] = [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2]
 
-    private static var sources: [DispatchSourceSignal] = []
     /// What an interrupt leaves of the output, as the command running knows it; set before it starts.
     nonisolated(unsafe) static var whatBecameOfTheOutput = "nothing written"
 
+    /// Call from `main` before any thread is started (parsing the arguments starts none): threads
+    /// inherit the mask.
     static func install() {
         signal(SIGXFSZ, SIG_IGN)
-        for sig in terminating {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                TemporaryFiles.shared.removeAllBeforeExit()
-                ProgressDisplay.erase()
-                writeStandardError("stepexport: interrupted: \(whatBecameOfTheOutput)\n")
-                _exit(128 + sig)
-            }
-            source.resume()
-            sources.append(source)
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in terminating { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let waiter = Thread { [set] in
+            var set = set
+            var sig: Int32 = 0
+            while sigwait(&set, &sig) != 0 {}
+            TemporaryFiles.shared.removeAllBeforeExit()
+            ProgressDisplay.erase()
+            writeStandardError("stepexport: interrupted: \(whatBecameOfTheOutput)\n")
+            _exit(128 + sig)
         }
+        waiter.start()
     }
 }
