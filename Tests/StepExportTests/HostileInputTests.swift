@@ -72,9 +72,8 @@ final class HostileInputTests: XCTestCase {
         let arguments = args ?? ["export", "--dump", dump.path, "--org", org, "--workflow", workflow, "--step", "1",
                                  "--payload", payloadFile.path, "--output", folder.appendingPathComponent("out." + format).path]
         let started = Date()
-        let r = try runProcess(TestPaths.executable, arguments)
+        let (r, peak) = try runProcessMeasuringPeak(TestPaths.executable, arguments)
         let elapsed = Date().timeIntervalSince(started)
-        let peak = childPeakMegabytes()
         XCTAssertEqual(r.status, status, "\(what): \(r.stderr.prefix(500))", file: file, line: line)
         if let stderrPrefix {
             XCTAssertTrue(r.stderr.hasPrefix(stderrPrefix), "\(what): \(r.stderr.prefix(500))", file: file, line: line)
@@ -84,19 +83,11 @@ final class HostileInputTests: XCTestCase {
         if ProcessInfo.processInfo.environment["STEPEXPORT_SANITIZER"] == nil {
             XCTAssertLessThan(peak, memoryLimitMB, "\(what): peak memory \(peak) MB", file: file, line: line)
         }
-        print("hostile input: \(what): exit \(r.status) in \(String(format: "%.2f", elapsed)) s, children's peak RSS so far \(peak) MB")
+        print("hostile input: \(what): exit \(r.status) in \(String(format: "%.2f", elapsed)) s, peak RSS \(peak) MB")
         // Nothing but the finished file, or nothing at all, in the output folder.
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "payload.json" }
         XCTAssertEqual(left, status == 0 && args == nil ? ["out." + format] : [], what, file: file, line: line)
         return r
-    }
-
-    /// The largest peak RSS of the children waited for so far (each run is checked right after it
-    /// ends, and every earlier run was under the limit too).
-    private func childPeakMegabytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return usage.ru_maxrss / 1024
     }
 
     private func malformed(_ file: String, _ line: Int, _ reason: String) -> String {
