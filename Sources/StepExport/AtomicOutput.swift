@@ -37,7 +37,7 @@ public final class AtomicOutput {
             let slash = resolved.lastIndex(of: "/")
             let directory = slash.map { String(resolved[..<$0]) } ?? "."
             let name = slash.map { String(resolved[resolved.index(after: $0)...]) } ?? resolved
-            let template = (directory.isEmpty ? "/" : directory) + "/.\(name).partial-XXXXXX"
+            let template = TemporaryFile.template(in: directory.isEmpty ? "/" : directory, ".\(name).partial-XXXXXX")
             guard let (fd, temporary) = TemporaryFiles.shared.create(template: template) else {
                 throw OutputError(path: path, reason: errnoDescription())
             }
