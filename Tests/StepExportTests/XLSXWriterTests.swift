@@ -467,9 +467,13 @@ extension XLSXWriterTests {
         // The adaptive table: event_id (unique) went inline after the probe, category stayed shared.
         let root = try unpack(path)
         let sheet = try String(contentsOfFile: root + "/xl/worksheets/sheet1.xml", encoding: .utf8)
-        XCTAssertTrue(sheet.contains("<c r=\"A29999\" t=\"inlineStr\"><is><t>event-29998</t></is></c>"))
-        XCTAssertTrue(sheet.contains("<c r=\"A2\" t=\"s\">"))
+        XCTAssertTrue(sheet.contains("<row r=\"29999\"><c t=\"inlineStr\"><is><t>event-29998</t></is></c>"))
+        XCTAssertTrue(sheet.contains("<row r=\"2\"><c t=\"s\">"))
         XCTAssertTrue(sheet.contains("<c r=\"G29999\" t=\"s\"><v>1</v></c>"))
+        // A cell names its reference only after a gap: B (the timestamp) follows A directly,
+        // E comes after the empty C and D.
+        XCTAssertTrue(sheet.contains("</t></is></c><c s=\"\(XLSXParts.dateStyle)\"><v>"))
+        XCTAssertTrue(sheet.contains("</v></c><c r=\"E29999\"><v>29998</v></c>"))
     }
 
     func testForcedZip64WorkbookReadsBack() throws {
