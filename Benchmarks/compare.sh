@@ -234,8 +234,9 @@ for L in $LAYOUTS; do
         done
         r=$(ratio "$(median_ms "$L.wcsv.vs")" "$(median_ms "$L.wcsv.vstime")")
         say "  this layout $(secs "$(median_ms "$L.wcsv.vs")"), the time layout $(secs "$(median_ms "$L.wcsv.vstime")") (runs interleaved): $(x "$r")"
-        # A gzip dump also pays for inflating: its target is the ratio to DuckDB above.
-        is_gzip "$L" || verdict "[$L] write-heavy CSV ≤ 1.25× the time-ordered dump's (same rows)" "$(le "$r" 1.25)" "$(x "$r")"
+        # For reference, not a target: the issue's 1.25× is the after-scan way against the
+        # during-scan way on the same dump (the time layout's verdict above); this layout's
+        # targets are its ratios to DuckDB.
     fi
 
     if has_xlsx "$L"; then
