@@ -20,6 +20,9 @@ public func readWholeFile(_ path: String) throws(FileReadError) -> [UInt8] {
     if fd < 0 { throw FileReadError(errno: errno) }
     defer { close(fd) }
     var bytes: [UInt8] = []
+    // Room for the size it has now: a 200 MB catalog grown by doubling held 384 MB at once.
+    var status = stat()
+    if fstat(fd, &status) == 0 && status.st_size > 0 { bytes.reserveCapacity(Int(status.st_size)) }
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -53,10 +53,18 @@ public struct Catalog: Sendable {
         return try parse(bytes)
     }
 
-    /// Each entry is checked as the parser hands it over (the catalog's tree is never built
-    /// whole); an entry's error is reported once the document has proved to be valid JSON, whose
-    /// own errors come first.
+    /// Read by `CatalogReader`, straight from the bytes; what it does not read (every malformed
+    /// catalog among others) is read by `parseValues`, whose reading and messages are the rule.
     public static func parse(_ bytes: [UInt8]) throws -> Catalog {
+        if let read = CatalogReader.read(bytes) { return Catalog(workflows: read.workflows, index: read.index) }
+        return try parseValues(bytes)
+    }
+
+    /// The catalog through the value parser, one entry's tree at a time (the catalog's tree is
+    /// never built whole). Each entry is checked as the parser hands it over; an entry's error is
+    /// reported once the document has proved to be valid JSON, whose own errors come first.
+    /// Public for the fuzz target, which holds `parse` to it.
+    public static func parseValues(_ bytes: [UInt8]) throws -> Catalog {
         var workflows: [Workflow] = []
         var index: [WorkflowKey: Int] = [:]
         var entryError: DumpError?
@@ -127,25 +135,5 @@ public struct Catalog: Sendable {
         default: throw fail("\"steps\" must be an array")
         }
         return Workflow(id: id, organizationID: org, type: type, name: name, steps: steps)
-    }
-}
-
-/// A workflow's identity: its two UUIDs as 128-bit numbers, so that case does not matter and
-/// nothing is allocated per entry (a catalog may hold a million).
-private struct WorkflowKey: Hashable {
-    let id: (UInt64, UInt64)
-    let organizationID: (UInt64, UInt64)
-
-    /// Nil unless both are UUIDs.
-    init?(id: String, organizationID: String) {
-        guard let i = uuidValue(id), let o = uuidValue(organizationID) else { return nil }
-        self.id = i
-        self.organizationID = o
-    }
-
-    static func == (a: WorkflowKey, b: WorkflowKey) -> Bool { a.id == b.id && a.organizationID == b.organizationID }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(id.0); hasher.combine(id.1); hasher.combine(organizationID.0); hasher.combine(organizationID.1)
     }
 }

@@ -335,12 +335,15 @@ extension FuzzTargets {
 
     /// The input as `workflows.json`: a catalog or a one-line malformed-catalog error. A catalog
     /// has one workflow per array element, each found again by its id and organization in any
-    /// case; JSON that `JSONValue.parse` rejects is never a catalog.
+    /// case, and is the value parser's reading of the bytes (`Catalog.parseValues`); JSON that
+    /// `JSONValue.parse` rejects is never a catalog.
     public static func catalogParser(_ data: UnsafeRawBufferPointer) {
         let bytes = Array(data)
         let value = try? JSONValue.parse(bytes)
         do {
             let catalog = try Catalog.parse(bytes)
+            check((try? Catalog.parseValues(bytes))?.workflows == catalog.workflows,
+                  "the catalog reader and the value parser read different workflows")
             guard case .array(let entries)? = value else { fail("a catalog from what is not a JSON array") }
             check(catalog.workflows.count == entries.count, "\(catalog.workflows.count) workflows from \(entries.count) entries")
             for w in catalog.workflows {

@@ -14,6 +14,10 @@ import Glibc
 /// - a character device or a FIFO (`/dev/null`, a pipe): written in place, no temporary file;
 /// - a directory, a socket, a block device, or any file the request reads (`protecting`):
 ///   refused with `OutputError`, nothing touched.
+///
+/// `syncs`: the bytes are on disk before the rename (fsync). Without it the rename still shows
+/// readers only a complete file, but a power cut soon after may leave it short; the caller then
+/// makes it durable later (a batch: one `syncfs` per file system at its end).
 public final class AtomicOutput {
     public let path: String
     /// The file renamed over the target by `commit()`; nil when writing in place.
@@ -21,10 +25,12 @@ public final class AtomicOutput {
     /// Where the bytes end up: `path` with the symbolic links at its end followed.
     private let target: String
     public let sink: FileDescriptorSink
+    private let syncs: Bool
     private var open = true
 
-    public init(path: String, protecting inputs: Set<FileIdentity> = []) throws {
+    public init(path: String, protecting inputs: Set<FileIdentity> = [], syncs: Bool = true) throws {
         self.path = path
+        self.syncs = syncs
         switch try AtomicOutput.destination(of: path, protecting: inputs) {
         case .inPlace(let resolved):
             // A FIFO blocks here until a reader opens it, as any writer to it would.
@@ -72,7 +78,7 @@ public final class AtomicOutput {
     /// Makes the finished file visible under its name.
     public func commit() throws {
         // Devices and pipes cannot be synced (EINVAL): their bytes are already handed over.
-        guard fsync(sink.fd) == 0 || errno == EINVAL else {
+        guard !syncs || fsync(sink.fd) == 0 || errno == EINVAL else {
             let reason = errnoDescription()
             discard()
             throw OutputError(path: path, reason: reason)

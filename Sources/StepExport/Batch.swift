@@ -72,6 +72,7 @@ public enum Batch {
         }
         // Every output settled before any job runs.
         var options = options
+        options.syncsEachOutput = false // synced together once the jobs are done
         options.readFiles.formUnion(dump.readFiles())
         if let manifest = FileIdentity(path: manifestPath) { options.readFiles.insert(manifest) }
         let outputs = try BatchOutputs(
@@ -109,19 +110,21 @@ public enum Batch {
                 let i = next.increment()
                 guard i < jobs.count else { return }
                 let outcome = runJob(i, jobs[i], prepared[i], selections[i], listing, stores, renderThreads: renderThreads,
-                                     scan, path: outputs.paths[i], options: options)
+                                     scan, outputs: outputs, options: options)
                 lock.lock(); outcomes[i] = outcome; lock.unlock()
             }
         }
-        return outcomes.map { $0! }
+        var finished = outcomes.map { $0! }
+        outputs.makeDurable(&finished)
+        return finished
     }
 
     private static func runJob(_ i: Int, _ job: Job, _ prepared: Result<PreparedExport, RequestError>,
                                _ selection: Selection?, _ listing: DumpListing, _ stores: [EventStore], renderThreads: Int,
                                _ scan: Result<ScanReport, RequestError>,
-                               path: String?, options: ExportOptions) -> BatchOutcome {
+                               outputs: BatchOutputs, options: ExportOptions) -> BatchOutcome {
         let started = Date()
-        guard case .success(let export) = prepared, let selection, let path else {
+        guard case .success(let export) = prepared, let selection, let path = outputs.paths[i] else {
             if case .failure(let e) = prepared { return BatchOutcome(job: i, result: .failure(e), output: job.output ?? "") }
             preconditionFailure("a prepared job always has a selection and an output")
         }
@@ -131,7 +134,7 @@ public enum Batch {
         case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output, format: export.request.format)
         case .success(let r): report = r
         }
-        if let reason = BatchOutputs.createFolders(for: path) {
+        if let reason = outputs.createFolders(for: path) {
             return BatchOutcome(job: i, result: .failure(.detail(500, "Cannot write \(path): \(reason)")), output: output)
         }
         let result = Exporter.write(export, selection: selection, files: listing.files, stores: stores,

@@ -121,7 +121,7 @@ public enum Exporter {
         do {
             let sink: OutputSink
             if let path {
-                atomic = try AtomicOutput(path: path, protecting: options.readFiles)
+                atomic = try AtomicOutput(path: path, protecting: options.readFiles, syncs: options.syncsEachOutput)
                 sink = atomic!.sink
             } else {
                 sink = FileDescriptorSink(fd: 1, path: "standard output")

@@ -16,7 +16,9 @@ final class StreamedOutput {
     /// that error in its usual place (after any problem with the dump).
     /// `spillAlways`: spill the rows as sorted runs whatever the dump's order.
     init?(_ prepared: PreparedExport, selection: Selection, path: String, options: ExportOptions, spillAlways: Bool) {
-        guard let atomic = try? AtomicOutput(path: path, protecting: options.readFiles) else { return nil }
+        guard let atomic = try? AtomicOutput(path: path, protecting: options.readFiles, syncs: options.syncsEachOutput) else {
+            return nil
+        }
         guard let table = try? Exporter.makeTable(prepared, sink: atomic.sink, temporaryDirectory: atomic.directory,
                                                   options: options) else {
             atomic.discard()

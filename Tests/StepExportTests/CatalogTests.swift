@@ -44,6 +44,33 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(catalog.workflow(id: id.uppercased(), organizationID: other)?.name, "b")
     }
 
+    /// The catalog reader (bytes straight into workflows) reads what the value parser reads, on
+    /// the shapes it reads itself and on those it leaves to the value parser (an escaped member
+    /// name, a step index written `-0`, nesting deeper than it follows).
+    func testTheCatalogReaderReadsWhatTheValueParserReads() throws {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        let texts = [
+            // Escapes in values, a null name, null steps, repeated keys (the last value counts),
+            // ignored values of every kind.
+            #"[{"id":"\#(id)","org_id":"\#(org)","type":"ch\u0061t","name":"a\"b\u00e9\ud83d\ude00","#
+                + #""steps":[{"index":1,"name":"x","index":2},{"index":2,"name":"y","extra":[{}]}]},"#
+                + #" {"id":1,"id":"\#(id.uppercased())","org_id":"\#(other)","type":"interaction","name":null,"steps":null,"#
+                + #""extra":{"a":[1,-2.5e3,0.5E+2,true,false,null,{},[]],"b":"\n"}}]"#,
+            #"[{"\u0069d":"\#(id)","org_id":"\#(org)","type":"chat","steps":[{"index":-0,"name":"s"}],"deep":\#(deep)}]"#,
+            " [ ] ",
+        ]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            XCTAssertEqual(try Catalog.parse(bytes).workflows, try Catalog.parseValues(bytes).workflows, text)
+        }
+        let read = try Catalog.parse(Array(texts[0].utf8))
+        XCTAssertEqual(read.workflows.map(\.name), ["a\"b\u{e9}\u{1F600}", nil])
+        XCTAssertEqual(read.workflows.map(\.type), [.chat, .interaction])
+        XCTAssertEqual(read.workflows[0].steps, [2: "y"])
+        XCTAssertEqual(read.workflow(id: id, organizationID: other)?.id, id.uppercased())
+        XCTAssertEqual(try Catalog.parse(Array(texts[1].utf8)).workflows.first?.steps, [0: "s"])
+    }
+
     func testAnExportAgainstADuplicatedCatalogIs500() throws {
         let root = try TestPaths.temporaryDirectory(self)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("events"), withIntermediateDirectories: true)
