@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// A batch job's fixed memory is a few kilobytes (SPEC §10; issue 13, case 5: every job reserved

@@ -3,6 +3,7 @@ import EventDump
 import Foundation
 import Selection
 @testable import StepExport
+import StepExportTestSupport
 import StepRequest
 import Table
 import Timestamps

@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// Standard input, output and error that are closed, full or not a stream (SPEC §8; issue 13,
