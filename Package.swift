@@ -93,13 +93,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // What both test targets need: the repository's paths, running programs (with their peak
+        // memory), skipping or failing for a missing tool. Not a product: only the tests link it.
+        .target(name: "StepExportTestSupport", path: "Tests/StepExportTestSupport"),
         .testTarget(name: "StepExportTests", dependencies: [
             "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
             "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport",
-            "DumpGenerator", "FuzzTargets",
+            "DumpGenerator", "FuzzTargets", "StepExportTestSupport",
         ]),
         // `stepexport serve` driven by real clients (curl, Chromium, wrk) against the executable.
-        .testTarget(name: "StepExportServerTests", exclude: ["browser"]),
+        .testTarget(name: "StepExportServerTests", dependencies: ["StepExportTestSupport"], exclude: ["browser"]),
     ],
     swiftLanguageModes: [.v5]
 )

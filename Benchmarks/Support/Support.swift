@@ -85,7 +85,10 @@ public final class NullSink: OutputSink {
 public final class CountingVisitor: EventVisitor {
     public private(set) var count = 0
     public init() {}
-    public func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) { count += 1 }
+    public func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) -> Bool {
+        count += 1
+        return false
+    }
 }
 
 extension BenchmarkMetric {

@@ -12,6 +12,14 @@ public struct DumpPosition: Comparable, Hashable, Sendable {
         self.offset = offset
     }
 
+    /// The position in 64 bits, `file << 40 | offset`: ordered as the position is.
+    public var packed: Int64 { Int64(file) << 40 | offset }
+
+    public init(packed: Int64) {
+        file = Int32(packed >> 40)
+        offset = packed & (1 << 40 - 1)
+    }
+
     public static func < (a: DumpPosition, b: DumpPosition) -> Bool {
         a.file != b.file ? a.file < b.file : a.offset < b.offset
     }
@@ -22,7 +30,10 @@ public struct DumpPosition: Comparable, Hashable, Sendable {
 /// spread over all visitors.
 public protocol EventVisitor: AnyObject {
     /// `bytes` are the event's bytes (valid only during the call); `event`'s slots point into them.
-    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition)
+    /// Returns whether the event is to be read again after the scan (`KeptEvent`, `EventFetcher`):
+    /// the scan then keeps its bytes reachable, copying them to a spool file when the event
+    /// comes from a gzip file.
+    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) -> Bool
     /// The scan's units of work — NDJSON chunks and whole `.json` files — are numbered 0, 1, 2, …
     /// in dump order. A visitor hears when its thread begins and ends each one (every unit
     /// handed out is ended, even one the scan then skips), so it can group what it does by unit.

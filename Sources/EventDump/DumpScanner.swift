@@ -12,6 +12,8 @@ public struct ScanOptions: Sendable {
     public var progress: ScanProgress?
     /// Asked before each event file: true ends the scan with `ScanStopped` (a server's client went away).
     public var shouldStop: (@Sendable () -> Bool)?
+    /// Where the spool files go: the kept events of gzip files, read again after the scan.
+    public var temporaryDirectory = NSTemporaryDirectory()
 
     public init(skipInvalid: Bool = false) { self.skipInvalid = skipInvalid }
 }
@@ -30,12 +32,12 @@ public struct ScanReport: Sendable {
 
 /// Reads every event of a dump once, in parallel: the calling thread reads (and inflates) the
 /// files in dump order and cuts them into chunks; one thread per visitor parses chunks and
-/// hands each well-formed event to its own visitor, which keeps what it needs through the
-/// thread's `EventStore` (`stores[i]` serves `visitors[i]`).
+/// hands each well-formed event to its own visitor. The events a visitor keeps stay readable
+/// through the thread's `EventStore`, which the returned `DumpScan` owns.
 public enum DumpScanner {
-    public static func scan<V: EventVisitor>(files: [DumpFile], visitors: [V], stores: [EventStore],
-                                             options: ScanOptions) throws -> ScanReport {
-        precondition(!visitors.isEmpty && visitors.count == stores.count)
+    public static func scan<V: EventVisitor>(files: [DumpFile], visitors: [V], options: ScanOptions) throws -> DumpScan {
+        precondition(!visitors.isEmpty)
+        let stores = visitors.indices.map { EventStore(index: $0, temporaryDirectory: options.temporaryDirectory) }
         let errors = ScanErrors(skipInvalid: options.skipInvalid)
         let queue = WorkQueue<(number: Int, task: ScanTask)>(capacity: visitors.count)
         // Enough buffers for the queue, one per scanning thread and the one being filled.
@@ -105,7 +107,7 @@ public enum DumpScanner {
         report.events = counts.total
         report.skipped = errors.skipped
         report.firstSkipped = errors.firstSkipped(files: files)
-        return report
+        return DumpScan(report: report, files: files, stores: stores)
     }
 }
 

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Bytes
 
-/// Reads kept events back (see `EventStore`), a batch at a time. A batch's events are read in
+/// Reads kept events back (`KeptEvent`, through the `DumpScan` that kept them), a batch at a time. A batch's events are read in
 /// file order — sorted by source and offset, neighbours less than `gap` apart in one read,
 /// every other event with one read of exactly its bytes — so a batch costs one read per
 /// stretch of the file it touches, whatever order the rows come in, and no read brings more
@@ -13,29 +13,29 @@ public final class EventFetcher {
     /// Bytes of other events worth reading through rather than starting another read.
     static let gap: Int64 = 4096
 
-    private let files: [DumpFile]
-    private let stores: [EventStore]
+    private let scan: DumpScan
     private var descriptors: [Int32: Int32] = [:]
     private let buffer = ByteBuffer(capacity: 1 << 20)
+    /// Where the batch's events are, reused from batch to batch.
+    private var refs: [EventRef] = []
     /// The batch's indexes in file order, and where each event starts in `buffer`.
     private var order: [Int] = []
     private var starts: [Int] = []
     private var lengths: [Int] = []
 
-    public init(files: [DumpFile], stores: [EventStore]) {
-        self.files = files
-        self.stores = stores
-    }
+    init(_ scan: DumpScan) { self.scan = scan }
 
     deinit {
         for (source, fd) in descriptors where source >= 0 { close(fd) }
     }
 
-    /// Reads the events of `refs`; `bytes(at: i)` then gives `refs[i]`'s, until the next load.
-    public func load(_ refs: [EventRef]) throws {
+    /// Reads the events of `kept`; `bytes(at: i)` then gives `kept[i]`'s, until the next load.
+    public func load(_ kept: [KeptEvent]) throws {
+        refs.removeAll(keepingCapacity: true)
+        refs.append(contentsOf: kept.lazy.map(scan.ref))
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: refs.indices)
-        order.sort { a, b in
+        order.sort { [refs] a, b in
             refs[a].source != refs[b].source ? refs[a].source < refs[b].source : refs[a].offset < refs[b].offset
         }
         starts.removeAll(keepingCapacity: true)
@@ -87,16 +87,16 @@ public final class EventFetcher {
         if let fd = descriptors[source] { return fd }
         let fd: Int32
         if source >= 0 {
-            fd = open(files[Int(source)].absolutePath, O_RDONLY | O_CLOEXEC)
+            fd = open(scan.files[Int(source)].absolutePath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw DumpError.unreadable(path: name(source), reason: errnoDescription()) }
         } else {
-            fd = stores[Int(-1 - source)].spoolDescriptor
+            fd = scan.stores[Int(-1 - source)].spoolDescriptor
         }
         descriptors[source] = fd
         return fd
     }
 
     private func name(_ source: Int32) -> String {
-        source >= 0 ? files[Int(source)].relativePath : "the spool file"
+        source >= 0 ? scan.files[Int(source)].relativePath : "the spool file"
     }
 }

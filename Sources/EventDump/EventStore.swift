@@ -4,26 +4,21 @@ import Glibc
 import Bytes
 
 /// Where an event's bytes can be read again after the scan.
-public struct EventRef: Sendable {
+struct EventRef {
     /// A file index (≥ 0) for an uncompressed event file, or `-1 - n` for scanning thread n's spool.
-    public let source: Int32
-    public let length: Int32
-    public let offset: Int64
-
-    public init(source: Int32, length: Int32, offset: Int64) {
-        self.source = source
-        self.length = length
-        self.offset = offset
-    }
+    let source: Int32
+    let length: Int32
+    let offset: Int64
 }
 
-/// Keeps the events a scanning thread's visitors want for later — without keeping their bytes
-/// in memory. An event of an uncompressed file is remembered by its place in that file; an
-/// event of a gzip file (whose bytes cannot be reached again without inflating it from the start)
-/// is copied to this thread's spool: an unlinked temporary file, so it is gone with the process.
-/// Memory per kept event is a few words, whatever the event's size (SPEC §9: bounded memory).
-public final class EventStore {
-    public let index: Int32
+/// Keeps the events a scanning thread's visitor wants for later — without keeping their bytes
+/// in memory. An event of an uncompressed file can be read again at its dump position, so
+/// nothing is kept for it; an event of a gzip file (whose bytes cannot be reached again without
+/// inflating it from the start) is copied to this thread's spool: an unlinked temporary file,
+/// so it is gone with the process. Memory per spooled event is two words, whatever its size
+/// (SPEC §9: bounded memory).
+final class EventStore {
+    let index: Int32
     private let temporaryDirectory: String
     /// Set by the scanner for the chunk or file being scanned.
     var currentSourceIsCompressed = false
@@ -31,27 +26,39 @@ public final class EventStore {
     private var spoolSize: Int64 = 0
     private let spoolBuffer = ByteBuffer(capacity: 1 << 20)
     private var spoolError: String?
-    /// The last event spooled, so that several visitors keeping one event share one copy.
-    private var lastSpooled: (position: DumpPosition, ref: EventRef)?
+    /// The spooled events' packed dump positions, ascending (a thread is handed its units of
+    /// work in dump order), and where each one's bytes start in the spool.
+    private var spooledPositions: [Int64] = []
+    private var spoolOffsets: [Int64] = []
 
-    public init(index: Int, temporaryDirectory: String) {
+    init(index: Int, temporaryDirectory: String) {
         self.index = Int32(index)
         self.temporaryDirectory = temporaryDirectory
     }
 
     deinit { if spoolFD >= 0 { close(spoolFD) } }
 
-    /// Remembers the event at `position` whose bytes are `bytes`.
-    public func retain(_ bytes: UnsafeRawBufferPointer, position: DumpPosition) -> EventRef {
-        guard currentSourceIsCompressed else {
-            return EventRef(source: position.file, length: Int32(bytes.count), offset: position.offset)
-        }
-        if let last = lastSpooled, last.position == position { return last.ref }
-        let ref = EventRef(source: -1 - index, length: Int32(bytes.count), offset: spoolSize + Int64(spoolBuffer.count))
+    /// Keeps the event at `position` whose bytes are `bytes` readable after the scan.
+    func keep(_ bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+        guard currentSourceIsCompressed else { return }
+        spooledPositions.append(position.packed)
+        spoolOffsets.append(spoolSize + Int64(spoolBuffer.count))
         spoolBuffer.append(bytes)
         if spoolBuffer.count >= 1 << 20 { flushSpool() }
-        lastSpooled = (position, ref)
-        return ref
+    }
+
+    /// Whether any event went to the spool.
+    var hasSpooled: Bool { !spooledPositions.isEmpty }
+
+    /// Where the spooled event at `position` starts in the spool, or nil if it was not spooled here.
+    func spoolOffset(of position: DumpPosition) -> Int64? {
+        let packed = position.packed
+        var low = 0, high = spooledPositions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if spooledPositions[mid] < packed { low = mid + 1 } else { high = mid }
+        }
+        return low < spooledPositions.count && spooledPositions[low] == packed ? spoolOffsets[low] : nil
     }
 
     /// Writes out what is buffered; after the scan, before anything is read back. Throws the

@@ -104,7 +104,8 @@ struct JSONArrayScanner<V: EventVisitor> {
                 recordEvent(position, line, "unexpected data after the event at column \(parsedEnd - s + 1)")
             } else {
                 events += 1
-                visitor.visit(&event, bytes: UnsafeRawBufferPointer(start: window.base + s, count: end - s), position: position)
+                let bytes = UnsafeRawBufferPointer(start: window.base + s, count: end - s)
+                if visitor.visit(&event, bytes: bytes, position: position) { store.keep(bytes, position: position) }
             }
         } catch {
             recordEvent(position, line, error.reason)

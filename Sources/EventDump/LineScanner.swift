@@ -63,8 +63,9 @@ struct LineScanner<V: EventVisitor> {
         while rest < end && JSONBytes.isWhitespace(base[rest]) { rest += 1 }
         if rest < end { return "unexpected data after the event at column \(rest - first + 1)" }
         events += 1
-        visitor.visit(&event, bytes: UnsafeRawBufferPointer(start: base + first, count: eventEnd - first),
-                      position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first)))
+        let bytes = UnsafeRawBufferPointer(start: base + first, count: eventEnd - first)
+        let position = DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first))
+        if visitor.visit(&event, bytes: bytes, position: position) { store.keep(bytes, position: position) }
         return nil
     }
 }

@@ -184,20 +184,21 @@ public enum FuzzTargets {
 
     private static func scan(_ files: [DumpFile], threads: Int, chunkSize: Int, skipInvalid: Bool,
                              dump: FuzzDump) -> ScanOutcome {
-        let stores = (0..<threads).map { EventStore(index: $0, temporaryDirectory: dump.root) }
-        let visitors = stores.map { CheckingVisitor(store: $0) }
+        let visitors = (0..<threads).map { _ in CheckingVisitor() }
         var options = ScanOptions(skipInvalid: skipInvalid)
         options.chunkSize = chunkSize
         options.progress = ScanProgress()
+        options.temporaryDirectory = dump.root
         var outcome = ScanOutcome()
         do {
-            let report = try DumpScanner.scan(files: files, visitors: visitors, stores: stores, options: options)
+            let scan = try DumpScanner.scan(files: files, visitors: visitors, options: options)
+            let report = scan.report
             check(report.events == visitors.reduce(0) { $0 + $1.seen.count }, "report.events differs from the events visited")
             outcome.skipped = report.skipped
             outcome.firstSkipped = report.firstSkipped
             outcome.events = visitors.flatMap(\.seen).sorted { $0.position < $1.position }
             // Kept events read back as the writer reads them.
-            let fetcher = EventFetcher(files: files, stores: stores)
+            let fetcher = scan.fetcher()
             var parser = EventParser()
             var event = Event()
             for visitor in visitors {
@@ -216,18 +217,14 @@ public enum FuzzTargets {
         return outcome
     }
 
-    /// Checks every event the scan hands over and keeps it through the thread's store, as a
-    /// selection keeps its candidate rows.
+    /// Checks every event the scan hands over and keeps it, as a selection keeps its candidate rows.
     final class CheckingVisitor: EventVisitor {
         var seen: [Seen] = []
-        var kept: [EventRef] = []
+        var kept: [KeptEvent] = []
         var parser = EventParser()
         var event = Event()
-        let store: EventStore
 
-        init(store: EventStore) { self.store = store }
-
-        func visit(_ visited: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+        func visit(_ visited: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) -> Bool {
             seen.append(Seen(position: position, length: bytes.count))
             check(visited[.timestamp].isPresent, "an event without a timestamp reached a visitor")
             do {
@@ -236,7 +233,8 @@ public enum FuzzTargets {
             } catch {
                 fail("a visited event does not parse again: \(error)")
             }
-            kept.append(store.retain(bytes, position: position))
+            kept.append(KeptEvent(position: position, length: Int32(bytes.count)))
+            return true
         }
     }
 }

@@ -6,12 +6,12 @@ import Timestamps
 /// during the scan, the runs spilled to disk — compares these, and only these.
 public struct AnswerKey: Comparable, Sendable {
     public let timestamp: Timestamp
-    /// The dump position packed as `file << 40 | offset`.
+    /// The dump position packed (`DumpPosition.packed`).
     public let position: Int64
 
     public init(timestamp: Timestamp, position: DumpPosition) {
         self.timestamp = timestamp
-        self.position = Int64(position.file) << 40 | position.offset
+        self.position = position.packed
     }
 
     public init(timestamp: Timestamp, packedPosition: Int64) {

@@ -3,22 +3,34 @@ import EventDump
 import StepRequest
 import Timestamps
 
-/// SPEC §4 over a whole dump: make one collector per scanning thread, scan, then `finish`.
+/// SPEC §4 over a whole dump: make one collector per scanning thread, scan with `visitors` (or,
+/// for several selections sharing a scan, `visitors(sharing:)`), then `finish`.
 public final class Selection {
-    public let collectors: [SelectionCollector]
+    let collectors: [SelectionCollector]
     private let query: CompiledQuery
     public let limit: Int?
     /// Each collector's answer rows, sorted, once `finish` has run.
     private var rowsByCollector: [[Candidate]] = []
 
-    /// `stores[i]` is scanning thread i's store: collector i keeps events through it.
+    /// One collector for each of `threads` scanning threads.
     /// `remembersRows` false: the collectors only say which rows they keep (`keepsStepRow`) and
     /// remember none, for rows rendered as the scan finds them; `finish` then has none to give.
-    public init(query: SelectionQuery, stores: [EventStore], remembersRows: Bool = true) {
+    public init(query: SelectionQuery, threads: Int, remembersRows: Bool = true) {
         let compiled = CompiledQuery(query)
         self.query = compiled
         self.limit = query.request.limit
-        collectors = stores.map { SelectionCollector(query: compiled, store: $0, remembersRows: remembersRows) }
+        collectors = (0..<threads).map { _ in SelectionCollector(query: compiled, remembersRows: remembersRows) }
+    }
+
+    /// What the scan hands events to: `visitors[i]` on scanning thread i.
+    public var visitors: [SelectionCollector] { collectors }
+
+    /// For selections that share one scan (a batch's jobs): one visitor per scanning thread that
+    /// hands each event to that thread's collector of every selection, in the order given.
+    public static func visitors(sharing selections: [Selection]) -> [SharedScanVisitor] {
+        let threads = selections.first?.collectors.count ?? 0
+        precondition(selections.allSatisfy { $0.collectors.count == threads }, "selections sharing a scan have one collector per thread")
+        return (0..<threads).map { t in SharedScanVisitor(selections.map { $0.collectors[t] }) }
     }
 
     /// Whether every step row a collector keeps is an answer row: no earlier step constrains the
@@ -56,13 +68,13 @@ public final class Selection {
 
     /// The answer rows in order — ascending timestamp, ties by dump position, at most `limit` —
     /// merged from the collectors' sorted rows without building one big list.
-    public func forEachRow(_ body: (EventRef) throws -> Void) rethrows {
+    public func forEachRow(_ body: (KeptEvent) throws -> Void) rethrows {
         var heads = [Int](repeating: 0, count: rowsByCollector.count)
         var order = AnswerOrder(limit: limit)
         try order.merge(sources: rowsByCollector.count, head: { c in
             heads[c] < rowsByCollector[c].count ? rowsByCollector[c][heads[c]].key : nil
         }, emit: { c in
-            try body(collectors[c].ref(rowsByCollector[c][heads[c]]))
+            try body(rowsByCollector[c][heads[c]].kept)
             heads[c] += 1
             return true
         })

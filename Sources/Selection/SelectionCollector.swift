@@ -8,33 +8,32 @@ import Timestamps
 
 /// A row that may make the answer: a step-n event that passed every per-event test (its flow's
 /// earlier steps are checked once the whole dump is read), or a goal event (its visitor's step
-/// rows are checked then). 32 bytes, whatever the event's size: the bytes stay in the dump.
+/// rows are checked then). 32 bytes, whatever the event's size: the bytes stay in the dump (the
+/// scan keeps them readable at the event's position).
 struct Candidate {
     let millis: Int64
-    /// The event's dump position packed as `file << 40 | offset`: ties sort by it.
+    /// The event's dump position packed (`DumpPosition.packed`): ties sort by it.
     let position: Int64
     let nanos: Int32
     let length: Int32
     /// For step rows, the flow id in the collector's `flows` (or -1); for goals, the visitor id.
     let aux: Int32
-    /// Index in the collector's `spooled` offsets for an event of a gzip file, else -1.
-    let spooled: Int32
 
     var timestamp: Timestamp { Timestamp(millis: millis, subMillisecondNanos: nanos) }
-    var file: Int32 { Int32(position >> 40) }
-    var offset: Int64 { position & (1 << 40 - 1) }
 
     /// Its place in the answer's order.
     var key: AnswerKey { AnswerKey(timestamp: timestamp, packedPosition: position) }
+
+    /// The event, as the scan reads it again.
+    var kept: KeptEvent { KeptEvent(position: DumpPosition(packed: position), length: length) }
 }
 
 /// One scanning thread's share of the selection: it sees part of the dump, keeps the events
-/// that may be answer rows (as candidates: a timestamp and a place where the event's bytes can be
-/// read again, through its `EventStore`) and what the path and goal tests need to know about the
+/// that may be answer rows (as candidates: a timestamp and the event's dump position, where the
+/// scan keeps its bytes readable) and what the path and goal tests need to know about the
 /// rest. `Selection.finish` merges the collectors.
 public final class SelectionCollector: EventVisitor {
     let query: CompiledQuery
-    let store: EventStore
     // The tables and the scratch buffer start small and grow: a collector that sees few flows
     // costs a few kilobytes, which a batch of 10,000 jobs (two or more collectors each) needs.
     /// Flows seen, interned; `flowReached[j][flow]` says the flow has a matching event at
@@ -46,22 +45,22 @@ public final class SelectionCollector: EventVisitor {
     /// With `triggered_goal`: each step row's visitor id (-1 for none), aligned with `steps`.
     var stepVisitors: [Int32] = []
     var goals = CandidateList()
-    /// Spool offsets of kept events from gzip files (`Candidate.spooled` indexes it).
-    var spooled: [Int64] = []
     private let scratch = ByteBuffer(capacity: 256)
 
-    /// Whether kept step rows are remembered (as candidates, their bytes through the store).
+    /// Whether kept step rows are remembered (as candidates, to be read again after the scan).
     let remembersRows: Bool
 
-    init(query: CompiledQuery, store: EventStore, remembersRows: Bool) {
+    init(query: CompiledQuery, remembersRows: Bool) {
         self.query = query
-        self.store = store
         self.remembersRows = remembersRows
         flowReached = Array(repeating: [], count: query.earlier.count)
     }
 
-    public func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+    /// Returns whether the event became a candidate, whose bytes the scan must then keep.
+    public func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) -> Bool {
+        let candidates = steps.count + goals.count
         _ = keepsStepRow(&event, bytes: bytes, position: position)
+        return steps.count + goals.count != candidates
     }
 
     /// Visits an event and says whether it kept it as a step row: with
@@ -113,24 +112,10 @@ public final class SelectionCollector: EventVisitor {
         goals.append(candidate(event, bytes, position, aux: visitor))
     }
 
-    /// A candidate for the event, its bytes kept reachable through the store.
     private func candidate(_ event: Event, _ bytes: UnsafeRawBufferPointer, _ position: DumpPosition,
                            aux: Int32) -> Candidate {
-        let ref = store.retain(bytes, position: position)
-        var spooledIndex: Int32 = -1
-        if ref.source < 0 {
-            spooledIndex = Int32(spooled.count)
-            spooled.append(ref.offset)
-        }
-        return Candidate(millis: event.timestamp.millis, position: AnswerKey(timestamp: event.timestamp, position: position).position,
-                         nanos: event.timestamp.subMillisecondNanos, length: Int32(bytes.count), aux: aux,
-                         spooled: spooledIndex)
-    }
-
-    /// Where a kept candidate's bytes are.
-    func ref(_ c: Candidate) -> EventRef {
-        if c.spooled >= 0 { return EventRef(source: -1 - store.index, length: c.length, offset: spooled[Int(c.spooled)]) }
-        return EventRef(source: c.file, length: c.length, offset: c.offset)
+        Candidate(millis: event.timestamp.millis, position: position.packed, nanos: event.timestamp.subMillisecondNanos,
+                  length: Int32(bytes.count), aux: aux)
     }
 
     @inline(__always) private func inInterval(_ t: Timestamp) -> Bool { t >= query.start && t < query.end }

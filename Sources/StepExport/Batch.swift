@@ -1,6 +1,5 @@
 import Bytes
 import EventDump
-import Events
 import Foundation
 import JSONScan
 import Selection
@@ -78,22 +77,18 @@ public enum Batch {
         let outputs = try BatchOutputs(
             zip(jobs, prepared).map { job, p in job.output ?? (try? p.get())?.fileName },
             base: base.path, root: outputRoot ?? base.path, readFiles: options.readFiles)
-        let stores = options.makeStores()
         var selections: [Int: Selection] = [:]
         for (i, p) in prepared.enumerated() {
-            if case .success(let export) = p { selections[i] = Selection(query: export.query, stores: stores) }
+            if case .success(let export) = p { selections[i] = Selection(query: export.query, threads: options.threads) }
         }
-        var scan: Result<ScanReport, RequestError> = .success(ScanReport())
+        // Nil when no job passed its checks: nothing to scan for.
+        var scan: Result<DumpScan, RequestError>?
         var listing = DumpListing()
         if !selections.isEmpty {
-            let order = selections.keys.sorted()
-            let visitors = (0..<options.threads).map { t in
-                FanOutVisitor(targets: order.map { selections[$0]!.collectors[t] })
-            }
+            let visitors = Selection.visitors(sharing: selections.keys.sorted().map { selections[$0]! })
             do {
                 listing = try dump.listing()
-                scan = .success(try DumpScanner.scan(files: listing.files, visitors: visitors, stores: stores,
-                                                     options: options.scanOptions))
+                scan = .success(try DumpScanner.scan(files: listing.files, visitors: visitors, options: options.scanOptions))
             } catch {
                 scan = .failure(.dumpError(error as! DumpError))
             }
@@ -109,7 +104,7 @@ public enum Batch {
             while true {
                 let i = next.increment()
                 guard i < jobs.count else { return }
-                let outcome = runJob(i, jobs[i], prepared[i], selections[i], listing, stores, renderThreads: renderThreads,
+                let outcome = runJob(i, jobs[i], prepared[i], selections[i], listing, renderThreads: renderThreads,
                                      scan, outputs: outputs, options: options)
                 lock.lock(); outcomes[i] = outcome; lock.unlock()
             }
@@ -120,27 +115,27 @@ public enum Batch {
     }
 
     private static func runJob(_ i: Int, _ job: Job, _ prepared: Result<PreparedExport, RequestError>,
-                               _ selection: Selection?, _ listing: DumpListing, _ stores: [EventStore], renderThreads: Int,
-                               _ scan: Result<ScanReport, RequestError>,
+                               _ selection: Selection?, _ listing: DumpListing, renderThreads: Int,
+                               _ scan: Result<DumpScan, RequestError>?,
                                outputs: BatchOutputs, options: ExportOptions) -> BatchOutcome {
         let started = Date()
-        guard case .success(let export) = prepared, let selection, let path = outputs.paths[i] else {
+        guard case .success(let export) = prepared, let selection, let scan, let path = outputs.paths[i] else {
             if case .failure(let e) = prepared { return BatchOutcome(job: i, result: .failure(e), output: job.output ?? "") }
-            preconditionFailure("a prepared job always has a selection and an output")
+            preconditionFailure("a prepared job always has a selection, a scan and an output")
         }
         let output = job.output ?? export.fileName
-        let report: ScanReport
+        let dumpScan: DumpScan
         switch scan {
         case .failure(let e): return BatchOutcome(job: i, result: .failure(e), output: output, format: export.request.format)
-        case .success(let r): report = r
+        case .success(let s): dumpScan = s
         }
         if let reason = outputs.createFolders(for: path) {
             return BatchOutcome(job: i, result: .failure(.detail(500, "Cannot write \(path): \(reason)")), output: output)
         }
-        let result = Exporter.write(export, selection: selection, files: listing.files, stores: stores,
+        let result = Exporter.write(export, selection: selection, scan: dumpScan,
                                     renderThreads: renderThreads, output: .file(path), options: options).map { written in
             var r = written
-            r.report(report, listing)
+            r.report(dumpScan.report, listing)
             r.seconds = Date().timeIntervalSince(started)
             return r
         }
@@ -190,16 +185,6 @@ public enum Batch {
 
     static func resolve(_ path: String, against base: URL) -> String {
         path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
-    }
-}
-
-/// Hands each event to one collector of every job.
-final class FanOutVisitor: EventVisitor {
-    let targets: [SelectionCollector]
-    init(targets: [SelectionCollector]) { self.targets = targets }
-
-    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
-        for target in targets { target.visit(&event, bytes: bytes, position: position) }
     }
 }
 

@@ -43,13 +43,9 @@ public struct ExportOptions: Sendable {
     var scanOptions: ScanOptions {
         var scan = ScanOptions(skipInvalid: skipInvalid)
         scan.progress = progress?.scan
+        scan.temporaryDirectory = temporaryDirectory
         if let cancellation { scan.shouldStop = { cancellation.isCancelled } }
         return scan
-    }
-
-    /// One event store per scanning thread.
-    func makeStores() -> [EventStore] {
-        (0..<threads).map { EventStore(index: $0, temporaryDirectory: temporaryDirectory) }
     }
 }
 

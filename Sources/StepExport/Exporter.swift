@@ -31,19 +31,18 @@ public enum Exporter {
             options.readFiles.formUnion(dump.readFiles())
             var way = firstWay(prepared, path: path, options: options)
             while true {
-                let stores = options.makeStores()
-                let report: ScanReport
                 if way != .readBack, let path {
                     // Rows rendered during the scan: no row is remembered for later, no event spooled.
-                    let selection = Selection(query: prepared.query, stores: stores, remembersRows: false)
+                    let selection = Selection(query: prepared.query, threads: options.threads, remembersRows: false)
                     guard let streamed = StreamedOutput(prepared, selection: selection, path: path, options: options,
                                                         spillAlways: way == .spill) else {
                         way = .readBack // the usual way reports the output's error in its usual place
                         continue
                     }
+                    let report: ScanReport
                     do {
-                        report = try DumpScanner.scan(files: listing.files, visitors: streamed.visitors, stores: stores,
-                                                      options: options.scanOptions)
+                        report = try DumpScanner.scan(files: listing.files, visitors: streamed.visitors,
+                                                      options: options.scanOptions).report
                     } catch {
                         streamed.discard()
                         return .failure(failure(error, path: path))
@@ -56,16 +55,16 @@ public enum Exporter {
                         continue
                     }
                 }
-                let selection = Selection(query: prepared.query, stores: stores)
+                let selection = Selection(query: prepared.query, threads: options.threads)
+                let scan: DumpScan
                 do {
-                    report = try DumpScanner.scan(files: listing.files, visitors: selection.collectors, stores: stores,
-                                                  options: options.scanOptions)
+                    scan = try DumpScanner.scan(files: listing.files, visitors: selection.visitors, options: options.scanOptions)
                 } catch {
                     return .failure(failure(error, path: path))
                 }
-                let written = write(prepared, selection: selection, files: listing.files, stores: stores,
-                                    renderThreads: options.threads, path: path, options: options)
-                return finished(written, prepared, report: report, listing: listing, started: started)
+                let written = write(prepared, selection: selection, scan: scan, renderThreads: options.threads, path: path,
+                                    options: options)
+                return finished(written, prepared, report: scan.report, listing: listing, started: started)
             }
         }
     }
@@ -78,7 +77,7 @@ public enum Exporter {
     /// that is replaced when complete: standard output, a device or a pipe cannot take back rows
     /// of an export that may still fail.
     private static func firstWay(_ prepared: PreparedExport, path: String?, options: ExportOptions) -> RowWay {
-        let answerRowsOnly = Selection(query: prepared.query, stores: []).keepsOnlyAnswerRows
+        let answerRowsOnly = Selection(query: prepared.query, threads: 0).keepsOnlyAnswerRows
         guard options.streamRows, answerRowsOnly, let path, !AtomicOutput.writesInPlace(path) else { return .readBack }
         return options.spillRows ? .spill : .auto
     }
@@ -94,13 +93,13 @@ public enum Exporter {
         }
     }
 
-    /// Writes the selected rows in the requested format to `output`, reading their events back from
-    /// `files` and `stores` on `renderThreads` threads (the output is the same bytes for any count).
-    public static func write(_ prepared: PreparedExport, selection: Selection, files: [DumpFile], stores: [EventStore],
-                             renderThreads: Int, output: OutputTarget,
-                             options: ExportOptions) -> Result<ExportResult, RequestError> {
-        write(prepared, selection: selection, files: files, stores: stores, renderThreads: renderThreads,
-              path: outputPath(prepared, output), options: options)
+    /// Writes the selected rows in the requested format to `output`, reading their events back
+    /// through `scan` (the scan that fed `selection`) on `renderThreads` threads (the output is
+    /// the same bytes for any count).
+    public static func write(_ prepared: PreparedExport, selection: Selection, scan: DumpScan, renderThreads: Int,
+                             output: OutputTarget, options: ExportOptions) -> Result<ExportResult, RequestError> {
+        write(prepared, selection: selection, scan: scan, renderThreads: renderThreads, path: outputPath(prepared, output),
+              options: options)
     }
 
     /// The file an export writes, or nil for standard output.
@@ -112,9 +111,8 @@ public enum Exporter {
         }
     }
 
-    private static func write(_ prepared: PreparedExport, selection: Selection, files: [DumpFile], stores: [EventStore],
-                              renderThreads: Int, path: String?,
-                              options: ExportOptions) -> Result<ExportResult, RequestError> {
+    private static func write(_ prepared: PreparedExport, selection: Selection, scan: DumpScan, renderThreads: Int,
+                              path: String?, options: ExportOptions) -> Result<ExportResult, RequestError> {
         let rowCount = selection.finish()
         options.progress?.addRowsToWrite(rowCount)
         var atomic: AtomicOutput?
@@ -128,7 +126,7 @@ public enum Exporter {
             }
             let table = try makeTable(prepared, sink: sink, temporaryDirectory: atomic?.directory, options: options)
             // One thread renders alone; more share the rendering with the writing thread waiting on them.
-            let pipeline = RowPipeline(files: files, stores: stores, renderer: makeRenderer(prepared),
+            let pipeline = RowPipeline(scan: scan, renderer: makeRenderer(prepared),
                                        workers: renderThreads > 1 ? renderThreads : 0, makeEncoder: table.makeEncoder)
             try pipeline.run(selection) { bytes, rows in
                 if options.cancellation?.isCancelled == true { throw ExportCancelled() }

@@ -23,24 +23,24 @@ final class RowPipeline: @unchecked Sendable {
     static let pendingEventBytes = 16 << 20
 
     final class Batch {
-        var refs: [EventRef] = []
+        var rows: [KeptEvent] = []
         private(set) var eventBytes = 0
         let bytes = ByteBuffer(capacity: 1 << 20)
         var error: Error?
         /// Set, under the pipeline's lock, once the bytes are ready.
         var done = false
 
-        init() { refs.reserveCapacity(RowPipeline.batchRows) }
+        init() { rows.reserveCapacity(RowPipeline.batchRows) }
 
         /// Adds a row; returns whether the batch is full.
-        func add(_ ref: EventRef) -> Bool {
-            refs.append(ref)
-            eventBytes += Int(ref.length)
-            return refs.count == RowPipeline.batchRows || eventBytes >= RowPipeline.batchEventBytes
+        func add(_ row: KeptEvent) -> Bool {
+            rows.append(row)
+            eventBytes += Int(row.length)
+            return rows.count == RowPipeline.batchRows || eventBytes >= RowPipeline.batchEventBytes
         }
 
         func clear() {
-            refs.removeAll(keepingCapacity: true)
+            rows.removeAll(keepingCapacity: true)
             eventBytes = 0
         }
     }
@@ -57,8 +57,8 @@ final class RowPipeline: @unchecked Sendable {
         mutating func render(_ batch: Batch) {
             batch.bytes.removeAll()
             do {
-                try fetcher.load(batch.refs)
-                for i in batch.refs.indices {
+                try fetcher.load(batch.rows)
+                for i in batch.rows.indices {
                     let bytes = fetcher.bytes(at: i)
                     do {
                         _ = try parser.parse(bytes, at: 0, into: &event)
@@ -84,11 +84,11 @@ final class RowPipeline: @unchecked Sendable {
     private var stopping = false
     private let finished = DispatchGroup()
 
-    /// `workers`: rendering threads besides the caller (0: the caller renders).
-    init(files: [DumpFile], stores: [EventStore], renderer: RowRenderer, workers: Int,
-         makeEncoder: @escaping () -> RowEncoding) {
+    /// `scan`: the scan that kept the rows' events. `workers`: rendering threads besides the
+    /// caller (0: the caller renders).
+    init(scan: DumpScan, renderer: RowRenderer, workers: Int, makeEncoder: @escaping () -> RowEncoding) {
         makeRenderer = {
-            Renderer(fetcher: EventFetcher(files: files, stores: stores), renderer: renderer, encoder: makeEncoder())
+            Renderer(fetcher: scan.fetcher(), renderer: renderer, encoder: makeEncoder())
         }
         self.workers = max(0, workers)
         inFlight = 2 * self.workers + 2
@@ -124,7 +124,7 @@ final class RowPipeline: @unchecked Sendable {
             while !batch.done { condition.wait() }
             condition.unlock()
             if let error = batch.error { throw error }
-            try write(batch.bytes.readable, batch.refs.count)
+            try write(batch.bytes.readable, batch.rows.count)
             batch.clear()
             batch.done = false
             free.append(batch)
@@ -142,10 +142,10 @@ final class RowPipeline: @unchecked Sendable {
             current = free.removeLast()
         }
 
-        try selection.forEachRow { ref in
-            if current.add(ref) { try submit() }
+        try selection.forEachRow { row in
+            if current.add(row) { try submit() }
         }
-        if !current.refs.isEmpty { try submit() }
+        if !current.rows.isEmpty { try submit() }
         while !pending.isEmpty { try writeOldest() }
     }
 
@@ -155,13 +155,13 @@ final class RowPipeline: @unchecked Sendable {
         func flush() throws {
             renderer.render(batch)
             if let error = batch.error { throw error }
-            try write(batch.bytes.readable, batch.refs.count)
+            try write(batch.bytes.readable, batch.rows.count)
             batch.clear()
         }
-        try selection.forEachRow { ref in
-            if batch.add(ref) { try flush() }
+        try selection.forEachRow { row in
+            if batch.add(row) { try flush() }
         }
-        if !batch.refs.isEmpty { try flush() }
+        if !batch.rows.isEmpty { try flush() }
     }
 
     /// A worker: renders queued batches until the pipeline stops.

@@ -228,13 +228,15 @@ final class StreamingCollector: EventVisitor {
         segment = nil
     }
 
-    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+    /// Rendered here, so the scan keeps nothing for later.
+    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) -> Bool {
         guard collector.keepsStepRow(&event, bytes: bytes, position: position), let segment,
               segment.keep(AnswerKey(timestamp: event.timestamp, position: position), eventBytes: bytes.count) else {
-            return
+            return false
         }
         renderer.render(event, bytes: bytes, into: cells)
         encoder.encode(cells, into: segment.bytes)
         segment.endRow()
+        return false
     }
 }

@@ -26,11 +26,11 @@ final class StreamedOutput {
         }
         self.atomic = atomic
         self.table = table
-        stream = RowStream(table: table, limit: selection.limit, threads: selection.collectors.count,
+        stream = RowStream(table: table, limit: selection.limit, threads: selection.visitors.count,
                            progress: options.progress, spillDirectory: options.temporaryDirectory,
                            spillAlways: spillAlways)
         let renderer = Exporter.makeRenderer(prepared)
-        visitors = selection.collectors.map { [stream] in
+        visitors = selection.visitors.map { [stream] in
             StreamingCollector(collector: $0, stream: stream, renderer: renderer, encoder: table.makeEncoder())
         }
     }

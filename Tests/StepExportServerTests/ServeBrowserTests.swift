@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// A real browser: headless Chromium loads a page from a second loopback origin that runs the
@@ -7,14 +8,14 @@ final class ServeBrowserTests: XCTestCase {
     func testSeedSnippetInChromium() throws {
         let chromium = try requireTool("chromium")
         let python = try requireTool("python3")
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let tokens = scratch.appendingPathComponent("tokens.json")
         try Data(#"{"browser-token": ["\#(Demo.org)"]}"#.utf8).write(to: tokens)
 
         // The page's origin first, so that serve can allow exactly it.
         let page = scratch.appendingPathComponent("page.html"), report = scratch.appendingPathComponent("report.json")
         let pageServer = Process()
-        pageServer.executableURL = URL(fileURLWithPath: python)
+        pageServer.executableURL = python
         pageServer.arguments = [ServePaths.testFiles.appendingPathComponent("browser/page_server.py").path, page.path, report.path]
         let portPipe = Pipe()
         pageServer.standardOutput = portPipe
@@ -34,7 +35,7 @@ final class ServeBrowserTests: XCTestCase {
         try Data(html.utf8).write(to: page)
 
         let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: chromium)
+        browser.executableURL = chromium
         browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                              "--user-data-dir=\(scratch.appendingPathComponent("profile").path)", origin + "/"]
         browser.standardOutput = FileHandle.nullDevice
@@ -68,7 +69,7 @@ final class ServeBrowserTests: XCTestCase {
     private func sha256(_ data: Data, scratch: URL) throws -> String {
         let file = scratch.appendingPathComponent("expected.bin")
         try data.write(to: file)
-        let out = try runTool(try requireTool("sha256sum"), [file.path])
+        let out = try runProcess(try requireTool("sha256sum"), [file.path])
         return String(String(decoding: out.stdout, as: UTF8.self).prefix(64))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// Clients and dumps that misbehave while `serve` runs: the server keeps answering the others,
@@ -10,7 +11,7 @@ final class ServeFaultTests: XCTestCase {
     /// A client that reads a little of a large answer and resets the connection: the sending
     /// stops (logged as not all sent), the file is already gone from the disk, others are served.
     func testClientDisconnectsMidDownload() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try GeneratedDump.make(in: scratch, events: Self.dumpEvents, eventsPerFile: 2_000)
         let expected = try ExportAnswer.of(dump: dump.root, org: dump.org, workflow: dump.workflow, step: dump.step,
@@ -33,7 +34,7 @@ final class ServeFaultTests: XCTestCase {
     /// A client that stops reading a download (but keeps the connection) is too slow: its
     /// connection is closed after the idle timeout, and others are served meanwhile.
     func testClientThatStopsReadingIsCutOff() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try GeneratedDump.make(in: scratch, events: Self.dumpEvents, eventsPerFile: 2_000)
         let server = try ServeProcess(self, dump: dump.root, arguments: ["--idle-timeout", "1"])
@@ -50,7 +51,7 @@ final class ServeFaultTests: XCTestCase {
     /// A client that goes away while its export runs cancels it (logged 499), and the next
     /// request is answered in full.
     func testClientGoneCancelsItsExport() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try GeneratedDump.make(in: scratch, events: Self.dumpEvents, eventsPerFile: 2_000)
         let server = try ServeProcess(self, dump: dump.root)
@@ -69,7 +70,7 @@ final class ServeFaultTests: XCTestCase {
     /// A body that stops half-way: the connection is closed after the idle timeout, and the
     /// server answers others meanwhile.
     func testBodyThatStopsHalfWay() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let server = try ServeProcess(self, dump: ServePaths.demo, arguments: ["--idle-timeout", "1"])
         let payload = try Demo.payload
@@ -104,7 +105,7 @@ final class ServeFaultTests: XCTestCase {
 
     /// Headers over 16 KiB, and bytes that are not HTTP: 400 (or 431) and the connection closed.
     func testOversizedHeadersAndNotHTTP() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let server = try ServeProcess(self, dump: ServePaths.demo)
         let payload = try Demo.payload
@@ -126,7 +127,7 @@ final class ServeFaultTests: XCTestCase {
 
     /// 10,000 idle connections at once: the server still answers a request in full, in bounded time.
     func testTenThousandIdleConnections() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         guard raiseOpenFileLimit() >= 10_100 else { throw XCTSkip("the open-file limit is below 10,100") }
         // The idle timeout is not what this test is about: on a slow machine opening them all may take longer.
@@ -153,7 +154,7 @@ final class ServeFaultTests: XCTestCase {
     /// SIGTERM while exports run: new connections are refused, the running ones are answered in
     /// full, no temporary file is left, exit 0.
     func testSIGTERMWithExportsInFlight() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try GeneratedDump.make(in: scratch, events: Self.dumpEvents, eventsPerFile: 2_000)
         let expected = try ExportAnswer.of(dump: dump.root, org: dump.org, workflow: dump.workflow, step: dump.step,
@@ -191,7 +192,7 @@ final class ServeFaultTests: XCTestCase {
     /// An export that outlasts the grace period after SIGTERM is cancelled; its temporary files
     /// are removed and the exit is still 0.
     func testShutdownGracePeriodEndsLongExports() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try GeneratedDump.make(in: scratch, events: Self.dumpEvents, eventsPerFile: 2_000)
         let server = try ServeProcess(self, dump: dump.root, arguments: ["--shutdown-grace", "0.2", "--threads", "1"])

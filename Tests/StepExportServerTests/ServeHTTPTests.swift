@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// `stepexport serve` answered by curl: every status, header and body of SPEC §11, each compared
@@ -6,7 +7,7 @@ import XCTest
 final class ServeHTTPTests: XCTestCase {
     /// The README's demo request, as a new user sends it: byte-identical to `expected.csv`.
     func testDemoRequestIsTheExpectedCSV() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let server = try ServeProcess(self, dump: ServePaths.demo)
         let answer = try curl.request(server.port, Demo.path, body: try Demo.payload)
@@ -23,7 +24,7 @@ final class ServeHTTPTests: XCTestCase {
     /// XLSX, a query string, upper-case and percent-encoded ids, and the export options: the bytes
     /// `export` writes with the same options.
     func testXLSXAndOptionsAreExportsBytes() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let server = try ServeProcess(self, dump: ServePaths.demo, arguments: ["--no-formula-guard", "--delimiter", ";"])
         var payload = String(decoding: try Demo.payload, as: UTF8.self)
@@ -54,7 +55,7 @@ final class ServeHTTPTests: XCTestCase {
 
     /// Every error of §3 over HTTP: the status and body `export` gives, as `application/json`.
     func testErrorsAreExportsErrors() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try copyOfDemo(in: scratch)
         let server = try ServeProcess(self, dump: dump)
@@ -100,7 +101,7 @@ final class ServeHTTPTests: XCTestCase {
 
     /// Other paths 404, other methods 405 with `Allow`, a body over 1 MiB 413.
     func testRouteMethodAndBodyLimits() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let server = try ServeProcess(self, dump: ServePaths.demo)
         for path in ["/", "/api/reporting/workflow/v1/", Demo.path.replacingOccurrences(of: "/download/", with: "/download"),
@@ -136,7 +137,7 @@ final class ServeHTTPTests: XCTestCase {
     /// `--tokens`: 401 with `WWW-Authenticate`, 403 per organization, 404 for a malformed path
     /// whoever asks, and the log names the token's index only.
     func testTokens() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let tokens = scratch.appendingPathComponent("tokens.json")
         try Data(#"{"s3cret-other": ["11111111-2222-4333-8444-555555555555"], "s3cret-demo": ["\#(Demo.org.uppercased())"], "s3cret-all": "*"}"#.utf8)
@@ -176,7 +177,7 @@ final class ServeHTTPTests: XCTestCase {
     /// CORS: the preflight, and the headers a page needs to read the file name; nothing for an
     /// origin not allowed.
     func testCORS() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let server = try ServeProcess(self, dump: ServePaths.demo, arguments: ["--cors-origin", "http://localhost:3000"])
         let preflight = try curl.request(server.port, Demo.path, method: "OPTIONS", headers: [
@@ -205,10 +206,10 @@ final class ServeHTTPTests: XCTestCase {
 
     /// Not loopback without tokens: refused at start (usage error); with tokens it listens.
     func testLoopbackOnlyWithoutTokens() throws {
-        let refused = try runTool(ServePaths.executable.path, ["serve", "--dump", ServePaths.demo.path, "--host", "0.0.0.0", "--port", "0"])
+        let refused = try runProcess(TestPaths.executable, ["serve", "--dump", ServePaths.demo.path, "--host", "0.0.0.0", "--port", "0"])
         XCTAssertEqual(refused.status, 64)
         XCTAssertTrue(refused.stderr.contains("without --tokens"), refused.stderr)
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let tokens = scratch.appendingPathComponent("tokens.json")
         try Data(#"{"t": "*"}"#.utf8).write(to: tokens)
         let server = try ServeProcess(self, dump: ServePaths.demo, arguments: ["--host", "127.0.0.2", "--tokens", tokens.path])
@@ -216,7 +217,7 @@ final class ServeHTTPTests: XCTestCase {
         XCTAssertEqual(server.stop(), 0)
         let badTokens = scratch.appendingPathComponent("bad.json")
         try Data(#"{"t": ["not-a-uuid"]}"#.utf8).write(to: badTokens)
-        let bad = try runTool(ServePaths.executable.path, ["serve", "--dump", ServePaths.demo.path, "--tokens", badTokens.path])
+        let bad = try runProcess(TestPaths.executable, ["serve", "--dump", ServePaths.demo.path, "--tokens", badTokens.path])
         XCTAssertEqual(bad.status, 64)
         XCTAssertTrue(bad.stderr.contains("token #0"), bad.stderr)
     }
@@ -224,7 +225,7 @@ final class ServeHTTPTests: XCTestCase {
     /// Each request reads the dump as it stands: a new event file is in the next answer, a file
     /// that became malformed fails the next request (500), and repaired it answers again.
     func testTheDumpAsItStands() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try copyOfDemo(in: scratch)
         let server = try ServeProcess(self, dump: dump)
@@ -259,7 +260,7 @@ final class ServeHTTPTests: XCTestCase {
 
     /// `--max-concurrent 1` with one waiting place: a third request at once is 503 with `Retry-After`.
     func testBusyIs503WithRetryAfter() throws {
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let curl = try Curl(self, scratch: scratch)
         let dump = try GeneratedDump.make(in: scratch, events: 20_000, eventsPerFile: 2_000)
         let server = try ServeProcess(self, dump: dump.root, arguments: ["--max-concurrent", "1", "--max-waiting", "1"])
@@ -313,7 +314,7 @@ struct GeneratedDump {
 
     static func make(in scratch: URL, events: Int, eventsPerFile: Int = 50_000) throws -> GeneratedDump {
         let root = scratch.appendingPathComponent("generated-\(events)")
-        let r = try runTool(ServePaths.executable.path, ["generate", "--events", String(events), "--seed", "7",
+        let r = try runProcess(TestPaths.executable, ["generate", "--events", String(events), "--seed", "7",
                                                      "--output", root.path, "--events-per-file", String(eventsPerFile)])
         guard r.status == 0 else { throw TestError("generate failed: \(r.stderr)") }
         var requests: [(name: String, org: String, workflow: String, step: String, format: String, rows: Int, payload: Data)] = []

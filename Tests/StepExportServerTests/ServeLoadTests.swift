@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// Load: 64 concurrent clients (one curl process, `--parallel-max 64`), 2,000 requests of mixed
@@ -13,7 +14,7 @@ final class ServeLoadTests: XCTestCase {
 
     func testMixedLoadAllAnswersCorrect() throws {
         let curl = try requireTool("curl")
-        let scratch = try ServePaths.temporaryDirectory(self)
+        let scratch = try TestPaths.temporaryDirectory(self)
         let dump = try GeneratedDump.make(in: scratch, events: 1_500)
         // What each kind of request must answer, from `export`.
         var kinds: [(path: String, payload: Data, expected: ExportAnswer)] = []
@@ -66,7 +67,7 @@ final class ServeLoadTests: XCTestCase {
         let configFile = scratch.appendingPathComponent("curl.config")
         try Data(config.utf8).write(to: configFile)
         let started = Date()
-        let result = try runTool(curl, ["-sS", "--parallel", "--parallel-immediate", "--parallel-max", String(Self.clients),
+        let result = try runProcess(curl, ["-sS", "--parallel", "--parallel-immediate", "--parallel-max", String(Self.clients),
                                     "-K", configFile.path])
         let seconds = Date().timeIntervalSince(started)
 

@@ -1,28 +1,11 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
-/// Where things are: the repository, its fixtures, the built `stepexport` beside the test bundle.
+/// The server tests' own files; the rest is `TestPaths`.
 enum ServePaths {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let demo = repoRoot.appendingPathComponent("Fixtures/demo")
+    static let demo = TestPaths.fixtures.appendingPathComponent("demo")
     static let testFiles = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-
-    static var executable: URL {
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("stepexport")
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("stepexport")
-    }
-
-    /// A new empty folder, removed when the test ends.
-    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-serve-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
 }
 
 /// The demo request of the README.
@@ -37,52 +20,12 @@ func route(org: String, workflow: String, step: String) -> String {
     "/api/reporting/workflow/v1/orgs/\(org)/workflows/\(workflow)/step/\(step)/download/"
 }
 
-/// A tool the test needs: skips with one printed line when missing, fails under `CI`.
-func requireTool(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-        let path = "\(dir)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
+/// A tool the test needs, found on `PATH`: skips with one printed line when missing, fails under `CI`.
+func requireTool(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+    if let path = pathOfProgram(name) { return URL(fileURLWithPath: path) }
     let message = "\(name) is not installed: skipping"
-    let ci = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" && $0 != "false" } ?? false
-    if ci {
-        XCTFail("\(message) (required because CI is set)", file: file, line: line)
-        throw XCTSkip("failed: \(message)")
-    }
-    print(message)
-    throw XCTSkip(message)
-}
-
-/// What a finished process did.
-struct Finished {
-    let status: Int32
-    let stdout: Data
-    let stderr: String
-}
-
-/// Runs a program to completion (both pipes read concurrently).
-@discardableResult
-func runTool(_ executable: String, _ arguments: [String], input: Data? = nil, currentDirectory: URL? = nil) throws -> Finished {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-    let out = Pipe(), err = Pipe(), inp = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = inp
-    try process.run()
-    if let input { inp.fileHandleForWriting.write(input) }
-    try inp.fileHandleForWriting.close()
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Finished(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errBox.data, as: UTF8.self))
+    if !isCI { print(message) }
+    try skipOrFailUnderCI(message, file: file, line: line)
 }
 
 /// What `stepexport export` answers for a request: the file's bytes, or the error body and status
@@ -97,7 +40,7 @@ struct ExportAnswer: Equatable {
         let output = directory.appendingPathComponent("export-\(UUID().uuidString)")
         try payload.write(to: payloadFile)
         defer { try? FileManager.default.removeItem(at: payloadFile); try? FileManager.default.removeItem(at: output) }
-        let r = try runTool(ServePaths.executable.path,
+        let r = try runProcess(TestPaths.executable,
                         ["export", "--dump", dump.path, "--org=\(org)", "--workflow=\(workflow)", "--step=\(step)",
                          "--payload", payloadFile.path, "--output", output.path, "--quiet"] + options)
         let statuses: [Int32: Int] = [0: 200, 40: 400, 44: 404, 46: 406, 50: 500]
@@ -130,7 +73,7 @@ struct Curl {
     let scratch: URL
 
     init(_ test: XCTestCase, scratch: URL) throws {
-        path = try requireTool("curl")
+        path = try requireTool("curl").path
         self.scratch = scratch
     }
 
@@ -151,7 +94,7 @@ struct Curl {
         }
         for header in headers { arguments += ["-H", header] }
         arguments += extra + ["http://127.0.0.1:\(port)\(path)"]
-        let r = try runTool(self.path, arguments)
+        let r = try runProcess(URL(fileURLWithPath: self.path), arguments)
         guard let status = Int(String(decoding: r.stdout, as: UTF8.self)) else {
             throw TestError("curl failed (\(r.status)): \(r.stderr)")
         }
@@ -176,9 +119,9 @@ final class ServeProcess: @unchecked Sendable {
     private let stderrDone = DispatchSemaphore(value: 0)
 
     init(_ test: XCTestCase, dump: URL, arguments: [String] = []) throws {
-        temporaryDirectory = try ServePaths.temporaryDirectory(test).appendingPathComponent("tmp")
+        temporaryDirectory = try TestPaths.temporaryDirectory(test).appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true)
-        process.executableURL = ServePaths.executable
+        process.executableURL = TestPaths.executable
         process.arguments = ["serve", "--dump", dump.path, "--port", "0"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TMPDIR"] = temporaryDirectory.path
@@ -237,9 +180,8 @@ final class ServeProcess: @unchecked Sendable {
 
     /// The server's peak resident memory so far (VmHWM), in bytes.
     var peakRSS: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
-        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }
+        let kB = peakResidentKB(process.processIdentifier)
+        return kB > 0 ? kB * 1024 : nil
     }
 
     /// Waits until standard error contains `text` (at most `timeout` seconds).

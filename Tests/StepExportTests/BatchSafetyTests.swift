@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// `batch` settles every output before any job runs (SPEC §10; issue 13, case 2: jobs sharing an

@@ -1,6 +1,7 @@
 import EventDump
 import Foundation
 import StepExport
+import StepExportTestSupport
 import XCTest
 
 /// `stepexport batch` (SPEC §10): one JSON line per job in manifest order, outputs only for the

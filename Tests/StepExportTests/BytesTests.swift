@@ -1,5 +1,6 @@
 import Bytes
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// The `Bytes` module: the reused buffer, the interning table, UUID text and the file sink.

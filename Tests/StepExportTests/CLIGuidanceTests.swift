@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// What the command tells a user who gets something wrong (issue 11): help with examples, a

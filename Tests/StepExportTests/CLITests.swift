@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// The `stepexport` executable as a user runs it: exit codes, messages, where files appear.

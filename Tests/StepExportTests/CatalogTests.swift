@@ -1,5 +1,6 @@
 import EventDump
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// `workflows.json` (SPEC §1): two entries with the same `id` and `org_id` make a malformed

@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// Random dumps and requests (seeded, so every run checks the same ones): the `stepexport`

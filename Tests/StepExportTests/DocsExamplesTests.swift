@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// docs/examples.md stays true: every example there — a ```json payload, a ```sh `stepexport

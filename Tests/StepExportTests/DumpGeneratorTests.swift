@@ -1,5 +1,6 @@
 import DumpGenerator
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// `stepexport generate` (SPEC §8): deterministic, every event valid per SPEC §2, and the ready

@@ -1,6 +1,7 @@
 import DumpGenerator
 import Foundation
 @testable import StepExport
+import StepExportTestSupport
 import XCTest
 
 /// The same events in every layout `stepexport generate` writes (time order, grouped by flow,

@@ -1,5 +1,6 @@
 import EventDump
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// Which files under `events/` are read (SPEC §1; issue 13, case 8: symbolic links and upper-case

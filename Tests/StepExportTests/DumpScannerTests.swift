@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 @testable import EventDump
 @testable import Events
@@ -6,10 +7,11 @@ import XCTest
 /// Records what a scan hands over: each event's id and position.
 final class RecordingVisitor: EventVisitor {
     var seen: [(position: DumpPosition, id: String)] = []
-    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) {
+    func visit(_ event: inout Event, bytes: UnsafeRawBufferPointer, position: DumpPosition) -> Bool {
         let slot = event[.id]
         let id = slot.isPresent ? String(decoding: bytes[Int(slot.start)..<Int(slot.start + slot.length)], as: UTF8.self) : ""
         seen.append((position, id))
+        return false
     }
 }
 
@@ -23,10 +25,6 @@ final class DumpScannerTests: XCTestCase {
         }
         try FileManager.default.createDirectory(at: root.appendingPathComponent("events"), withIntermediateDirectories: true)
         return root.path
-    }
-
-    private func stores(_ n: Int) -> [EventStore] {
-        (0..<n).map { EventStore(index: $0, temporaryDirectory: NSTemporaryDirectory()) }
     }
 
     private func event(_ id: String, _ extra: String = "") -> String {
@@ -46,8 +44,7 @@ final class DumpScannerTests: XCTestCase {
             let visitors = (0..<threads).map { _ in RecordingVisitor() }
             var options = ScanOptions(skipInvalid: skipInvalid)
             options.chunkSize = chunk
-            let report = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: visitors,
-                                              stores: stores(threads), options: options)
+            let report = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: visitors, options: options).report
             let ids = visitors.flatMap(\.seen).sorted { $0.position < $1.position }.map(\.id)
             answers.append((ids, report))
         }
@@ -65,8 +62,7 @@ final class DumpScannerTests: XCTestCase {
             options.chunkSize = chunk
             do {
                 _ = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root),
-                                         visitors: (0..<threads).map { _ in RecordingVisitor() },
-                                         stores: stores(threads), options: options)
+                                         visitors: (0..<threads).map { _ in RecordingVisitor() }, options: options)
             } catch let error as DumpError {
                 if threads == 2 { return error }
                 continue
@@ -135,7 +131,7 @@ final class DumpScannerTests: XCTestCase {
             var options = ScanOptions(skipInvalid: true)
             options.chunkSize = 16
             XCTAssertThrowsError(try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: [RecordingVisitor()],
-                                                      stores: stores(1), options: options), text) { error in
+                                                      options: options), text) { error in
                 guard case .malformedEvent? = error as? DumpError else { return XCTFail("\(text): \(error)") }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import StepExport
+import StepExportTestSupport
 import XCTest
 
 /// `ExportOptions.cancellation` (what `serve` sets when a client goes away): a cancelled export

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzTargets
+import StepExportTestSupport
 import XCTest
 
 /// Replays every seed and past finding of the fuzzers (`Fuzz/Corpus/<target>/`) through the same

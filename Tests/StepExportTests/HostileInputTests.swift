@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 @testable import EventDump
 
@@ -257,9 +258,8 @@ final class HostileInputTests: XCTestCase {
         ByteSource.bombGuard.minimumBytes = 8 << 20
         defer { ByteSource.bombGuard = saved }
         func scan(_ dump: URL) throws -> ScanReport {
-            let stores = (0..<2).map { EventStore(index: $0, temporaryDirectory: NSTemporaryDirectory()) }
-            return try DumpScanner.scan(files: DumpFiles.list(dumpRoot: dump.path), visitors: [RecordingVisitor(), RecordingVisitor()],
-                                        stores: stores, options: ScanOptions())
+            try DumpScanner.scan(files: DumpFiles.list(dumpRoot: dump.path), visitors: [RecordingVisitor(), RecordingVisitor()],
+                                 options: ScanOptions()).report
         }
         let started = Date()
         XCTAssertThrowsError(try scan(bomb)) { error in
@@ -285,8 +285,7 @@ final class HostileInputTests: XCTestCase {
         defer { ByteSource.bombGuard = saved }
         let visitors = [RecordingVisitor()]
         let report = try DumpScanner.scan(files: DumpFiles.list(dumpRoot: dump.path), visitors: visitors,
-                                          stores: [EventStore(index: 0, temporaryDirectory: NSTemporaryDirectory())],
-                                          options: ScanOptions())
+                                          options: ScanOptions()).report
         XCTAssertEqual(report.events, 20_000)
     }
 

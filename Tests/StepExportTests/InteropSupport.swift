@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// Helpers of the reader, schema and interop tests (named apart from other test files' helpers).
@@ -20,17 +21,6 @@ enum ReaderTestSupport {
     static var schemaDirectory: String {
         if let dir = ProcessInfo.processInfo.environment[schemaVariable], !dir.isEmpty { return dir }
         return URL(fileURLWithPath: repoRoot).deletingLastPathComponent().path + "/shared/schemas/ooxml"
-    }
-
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" && $0 != "false" } ?? false }
-
-    /// Fails under CI (where everything must be installed), skips elsewhere.
-    static func requireOrSkip(_ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        if isCI {
-            XCTFail("\(message) (required because CI is set)", file: file, line: line)
-            throw XCTSkip("failed: \(message)", file: file, line: line)
-        }
-        throw XCTSkip(message, file: file, line: line)
     }
 
     /// Runs a program found on PATH, reading both pipes concurrently.

@@ -1,5 +1,6 @@
 import Bytes
 import Foundation
+import StepExportTestSupport
 import Table
 import Timestamps
 import XCTest

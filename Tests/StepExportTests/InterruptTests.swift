@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// A dump large enough for a debug build to take seconds: `count` small events of one chat

@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// `Sources/Events/KeyTable.swift` is generated: it must be exactly what its generator writes today.

@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// What `export --output` does with what is already at the path (SPEC §8; issue 13, case 1: a

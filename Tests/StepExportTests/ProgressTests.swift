@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// SPEC §8: long runs on a terminal show progress on standard error; none when standard error is

@@ -3,6 +3,7 @@ import EventDump
 import Foundation
 import Selection
 @testable import StepExport
+import StepExportTestSupport
 import StepRequest
 import Table
 import Timestamps
@@ -68,16 +69,15 @@ final class RowPipelineTests: XCTestCase {
         for threads in [1, 3] {
             var options = ExportOptions()
             options.threads = threads
-            let stores = options.makeStores()
-            let selection = Selection(query: prepared.query, stores: stores)
+            let selection = Selection(query: prepared.query, threads: options.threads)
             let files = try dump.files()
-            _ = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores, options: options.scanOptions)
+            let scan = try DumpScanner.scan(files: files, visitors: selection.visitors, options: options.scanOptions)
             // Cut the last event file (in dump order) to nothing: its rows come late in the answer.
             let last = try XCTUnwrap(files.last)
             try Data().write(to: URL(fileURLWithPath: last.absolutePath))
             let out = copy.deletingLastPathComponent().appendingPathComponent("out-\(threads).csv")
-            let result = Exporter.write(prepared, selection: selection, files: files, stores: stores,
-                                        renderThreads: threads, output: .file(out.path), options: options)
+            let result = Exporter.write(prepared, selection: selection, scan: scan, renderThreads: threads,
+                                        output: .file(out.path), options: options)
             guard case .failure(let error) = result else { return XCTFail("\(threads) threads: expected a failure") }
             XCTAssertEqual(error.status, 500)
             XCTAssertTrue(error.body.contains("changed during the export"), error.body)

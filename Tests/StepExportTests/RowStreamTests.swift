@@ -2,6 +2,7 @@ import Bytes
 import Foundation
 @testable import StepExport
 import Selection
+import StepExportTestSupport
 import StepRequest
 import Table
 import Timestamps

@@ -156,8 +156,7 @@ final class SelectionTests: XCTestCase {
                                              stepIndex: String(c.step), payload: Array(payload.utf8))
             .flatMap { $0.answerable(in: CatalogDirectory(catalog)) }.get()
 
-        let stores = (0..<collectors).map { EventStore(index: $0, temporaryDirectory: NSTemporaryDirectory()) }
-        let selection = Selection(query: query, stores: stores)
+        let selection = Selection(query: query, threads: collectors)
         var random = SeededRandom(seed: seed)
         var parser = EventParser()
         var event = Event()
@@ -167,13 +166,13 @@ final class SelectionTests: XCTestCase {
             texts.append(Array(fields.json.utf8))
             try texts[i].withUnsafeBytes { bytes in
                 _ = try parser.parse(bytes, at: 0, into: &event)
-                let collector = selection.collectors[Int.random(in: 0..<collectors, using: &random)]
-                collector.visit(&event, bytes: bytes, position: DumpPosition(file: Int32(i / 25), offset: Int64(i) * 1000))
+                let collector = selection.visitors[Int.random(in: 0..<collectors, using: &random)]
+                _ = collector.visit(&event, bytes: bytes, position: DumpPosition(file: Int32(i / 25), offset: Int64(i) * 1000))
             }
         }
         let count = selection.finish()
         var rows: [Int] = []
-        selection.forEachRow { ref in rows.append(Int(ref.offset / 1000)) }
+        selection.forEachRow { row in rows.append(Int(row.position.offset / 1000)) }
         XCTAssertEqual(count, rows.count)
         return rows
     }

@@ -1,23 +1,19 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// Standard input, output and error that are closed, full or not a stream (SPEC §8; issue 13,
 /// case 4: these crashed with SIGILL in `FileHandle`, and `--payload -` read without bound). Each
 /// case runs the executable under `/bin/sh` for the redirection.
 final class StandardStreamTests: XCTestCase {
-    private let org = "6f1c2b1e-0c1d-4d6e-9a51-3c2f4b7d8e90"
-    private let workflow = "0b7e3f5a-8c2d-4e1f-b6a9-5d4c3b2a1f00"
+    private let org = OneEventDump.org
+    private let workflow = OneEventDump.workflow
 
     private func makeFolder() throws -> URL {
         let folder = try TestPaths.temporaryDirectory(self)
-        let dump = folder.appendingPathComponent("dump")
-        try FileManager.default.createDirectory(at: dump.appendingPathComponent("events"), withIntermediateDirectories: true)
-        try Data(#"[{"id":"\#(workflow)","org_id":"\#(org)","type":"chat"}]"#.utf8).write(to: dump.appendingPathComponent("workflows.json"))
-        try Data(#"{"id":"e1","timestamp":"2022-11-03T10:00:00Z","organization_id":"\#(org)","category":"workflowReportingEvent","label":"\#(workflow)","action":"open","dim5":1}"#.utf8)
-            .write(to: dump.appendingPathComponent("events/a.ndjson"))
-        try Data(#"{"filters":[],"interval":{"start":"2022-11-03T00:00:00Z","end":"2022-11-04T00:00:00Z"}}"#.utf8)
-            .write(to: folder.appendingPathComponent("payload.json"))
-        try Data(#"{"dump":"dump","jobs":[{"organization_id":"\#(org)","workflow_id":"\#(workflow)","step_index":1,"payload":{"filters":[],"interval":{"start":"2022-11-03T00:00:00Z","end":"2022-11-04T00:00:00Z"}},"output":"b.csv"}]}"#.utf8)
+        try OneEventDump.write(in: folder)
+        try Data(OneEventDump.payload.utf8).write(to: folder.appendingPathComponent("payload.json"))
+        try Data(#"{"dump":"dump","jobs":[\#(OneEventDump.job(output: "b.csv"))]}"#.utf8)
             .write(to: folder.appendingPathComponent("manifest.json"))
         return folder
     }

@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// The optional programs and data some tests need. None comes with the Swift toolchain: a test
@@ -31,10 +32,7 @@ enum TestTool: String, CaseIterable {
         func python(_ module: String) -> Bool {
             (try? ReaderTestSupport.run("python3", ["-c", "import \(module)"]).status) == 0
         }
-        func onPath(_ program: String) -> Bool {
-            let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-            return dirs.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-        }
+        func onPath(_ program: String) -> Bool { pathOfProgram(program) != nil }
         var table: [TestTool: Bool] = [:]
         table[.python3] = python("sys")
         table[.openpyxl] = python("openpyxl")
@@ -58,7 +56,7 @@ extension ReaderTestSupport {
     static func require(_ tools: [TestTool], file: StaticString = #filePath, line: UInt = #line) throws {
         let missing = tools.filter { !$0.isAvailable }
         guard !missing.isEmpty else { return }
-        try requireOrSkip(message(missing), file: file, line: line)
+        try skipOrFailUnderCI(message(missing), file: file, line: line)
     }
 
     /// What is missing and how to get it, on one line.

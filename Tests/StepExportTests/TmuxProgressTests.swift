@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 
 /// What a person sees during a long export, in a real terminal: `Tests/tmux_progress.sh` drives

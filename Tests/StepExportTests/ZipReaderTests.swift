@@ -1,4 +1,5 @@
 import Foundation
+import StepExportTestSupport
 import XCTest
 @testable import ZipArchive
 

@@ -31,9 +31,10 @@ let benchmarks: @Sendable () -> Void = {
                   configuration: .suite([.megabytesPerSecond, .kiloRowsPerSecond])) { benchmark in
             let files = try DumpFiles.list(dumpRoot: Fixture.dump.root)
             let visitors = (0..<threads).map { _ in CountingVisitor() }
-            let stores = (0..<threads).map { EventStore(index: $0, temporaryDirectory: Fixture.temporaryDirectory) }
+            var scanOptions = ScanOptions()
+            scanOptions.temporaryDirectory = Fixture.temporaryDirectory
             try measured(benchmark) {
-                let report = try DumpScanner.scan(files: files, visitors: visitors, stores: stores, options: ScanOptions())
+                let report = try DumpScanner.scan(files: files, visitors: visitors, options: scanOptions).report
                 precondition(report.events == Fixture.events)
                 return (Fixture.dump.report.bytes, report.events)
             }

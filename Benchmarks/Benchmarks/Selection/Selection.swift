@@ -18,12 +18,13 @@ let benchmarks: @Sendable () -> Void = {
                 .flatMap { $0.answerable(in: CatalogDirectory(catalog)) }.get()
             let files = try DumpFiles.list(dumpRoot: Fixture.dump.root)
             try measured(benchmark) {
-                let stores = (0..<2).map { EventStore(index: $0, temporaryDirectory: Fixture.temporaryDirectory) }
-                let selection = Selection(query: query, stores: stores)
-                _ = try DumpScanner.scan(files: files, visitors: selection.collectors, stores: stores, options: ScanOptions())
+                let selection = Selection(query: query, threads: 2)
+                var options = ScanOptions()
+                options.temporaryDirectory = Fixture.temporaryDirectory
+                _ = try DumpScanner.scan(files: files, visitors: selection.visitors, options: options)
                 let rows = selection.finish()
                 var walked = 0
-                selection.forEachRow { ref in walked += 1; blackHole(ref) }
+                selection.forEachRow { row in walked += 1; blackHole(row) }
                 precondition(rows == request.expectedRows && walked == rows, "\(name): \(rows) rows, expected \(request.expectedRows)")
                 return (Fixture.dump.report.bytes, rows)
             }

@@ -1,41 +1,15 @@
 import Foundation
-import XCTest
-
-/// Paths the tests use, found from this file's location so they work from any checkout.
-enum TestPaths {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = repoRoot.appendingPathComponent("Fixtures")
-
-    /// The folder of the built `stepexport` executable (beside the test bundle).
-    static var productsDirectory: URL {
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    }
-
-    static var executable: URL { productsDirectory.appendingPathComponent("stepexport") }
-
-    /// A new empty folder, removed when the test ends.
-    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("stepexport-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-}
 
 /// What a finished process did.
-struct ProcessResult {
-    let status: Int32
-    let stdout: Data
-    let stderr: String
+public struct ProcessResult {
+    public let status: Int32
+    public let stdout: Data
+    public let stderr: String
 }
 
 /// Runs a program to completion, feeding `input` to its standard input.
-func runProcess(_ executable: URL, _ arguments: [String], input: Data? = nil,
+@discardableResult
+public func runProcess(_ executable: URL, _ arguments: [String], input: Data? = nil,
                 currentDirectory: URL? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
@@ -71,7 +45,7 @@ func runProcess(_ executable: URL, _ arguments: [String], input: Data? = nil,
 /// `ru_maxrss` starts from the test process's own size (the child shares its memory until `exec`),
 /// and `RUSAGE_CHILDREN` is the largest of every child ever waited for, a browser started by
 /// another test, say.
-func runProcessMeasuringPeak(_ executable: URL, _ arguments: [String]) throws -> (result: ProcessResult, peakMB: Int) {
+public func runProcessMeasuringPeak(_ executable: URL, _ arguments: [String]) throws -> (result: ProcessResult, peakMB: Int) {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -92,7 +66,7 @@ func runProcessMeasuringPeak(_ executable: URL, _ arguments: [String]) throws ->
     while true {
         let r = waitpid(pid, &status, WNOHANG)
         if r == pid || (r < 0 && errno != EINTR) { break }
-        peakKB = max(peakKB, highWaterKB(pid))
+        peakKB = max(peakKB, peakResidentKB(pid))
         usleep(2_000)
     }
     // Exited: the exit code; killed by a signal: 128 + the signal, as a shell reports it.
@@ -102,8 +76,9 @@ func runProcessMeasuringPeak(_ executable: URL, _ arguments: [String]) throws ->
     return (result, peakKB / 1024)
 }
 
-/// `VmHWM` of a running process, in kB (0 once it has exited, or where there is no `/proc`).
-private func highWaterKB(_ pid: pid_t) -> Int {
+/// `VmHWM` of a running process — its peak resident memory so far — in kB (0 once it has
+/// exited, or where there is no `/proc`).
+public func peakResidentKB(_ pid: pid_t) -> Int {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
