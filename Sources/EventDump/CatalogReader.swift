@@ -178,20 +178,13 @@ struct CatalogReader {
         guard text.escaped else { return body(UnsafeBufferPointer(start: p + text.start, count: text.end - text.start)) }
         scratch.removeAll(keepingCapacity: true)
         var i = text.start
-        var four: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         while i < text.end {
             if p[i] != 0x5C {
                 scratch.append(p[i])
                 i += 1
                 continue
             }
-            let next = withUnsafeMutableBytes(of: &four) { raw -> Int in
-                let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let (written, next) = JSONBytes.decodeEscape(p, i, to: out)
-                scratch.append(contentsOf: UnsafeBufferPointer(start: out, count: written))
-                return next
-            }
-            i = next
+            i = JSONBytes.appendDecodedEscape(p, i, to: &scratch)
         }
         return scratch.withUnsafeBufferPointer(body)
     }

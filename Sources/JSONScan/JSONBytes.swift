@@ -265,4 +265,17 @@ public enum JSONBytes {
         }
         return (1, i &+ 2)
     }
+
+    /// Decodes one escape of an already validated string at `i` (a backslash) onto the end of
+    /// `bytes`; returns the index past the escape.
+    @inlinable
+    public static func appendDecodedEscape(_ p: UnsafePointer<UInt8>, _ i: Int, to bytes: inout [UInt8]) -> Int {
+        var four: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &four) { raw -> Int in
+            let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let (written, next) = decodeEscape(p, i, to: out)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: written))
+            return next
+        }
+    }
 }

@@ -330,14 +330,7 @@ struct PythonStyleParser {
                 case nil:
                     escaped = true
                     scratch.append(contentsOf: UnsafeBufferPointer(start: p + runStart, count: i - runStart))
-                    var four: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-                    let next = withUnsafeMutableBytes(of: &four) { raw -> Int in
-                        let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                        let (written, next) = JSONBytes.decodeEscape(p, i, to: out)
-                        scratch.append(contentsOf: UnsafeBufferPointer(start: out, count: written))
-                        return next
-                    }
-                    i = next
+                    i = JSONBytes.appendDecodedEscape(p, i, to: &scratch)
                     runStart = i
                 case .unterminated:
                     throw error("Unterminated string starting at", at: quote)
