@@ -56,19 +56,26 @@ struct CatalogReader {
 
     /// `[ entry, … ]` and nothing but whitespace after it.
     private mutating func document() -> Bool {
-        var i = skipWhitespace(0)
-        guard at(i, is: 0x5B) else { return false }
-        i = skipWhitespace(i + 1)
+        let i = skipWhitespace(0)
+        guard let next = array(at: i, element: { $0.entry(at: $1) }) else { return false }
+        return skipWhitespace(next) == end
+    }
+
+    /// An array at `start` (its `[`) whose elements `element` reads (returning the index past
+    /// each, or nil to give up): the index past its `]`.
+    private mutating func array(at start: Int, element: (inout CatalogReader, Int) -> Int?) -> Int? {
+        guard at(start, is: 0x5B) else { return nil }
+        var i = skipWhitespace(start + 1)
         if !at(i, is: 0x5D) {
             while true {
-                guard let next = entry(at: i) else { return false }
+                guard let next = element(&self, i) else { return nil }
                 i = skipWhitespace(next)
                 if at(i, is: 0x5D) { break }
-                guard at(i, is: 0x2C) else { return false }
+                guard at(i, is: 0x2C) else { return nil }
                 i = skipWhitespace(i + 1)
             }
         }
-        return skipWhitespace(i + 1) == end
+        return i + 1
     }
 
     /// Where a known key's value is: a string's content (between the quotes), or null.
@@ -211,21 +218,11 @@ struct CatalogReader {
     /// ignored) as index → name, a repeated index keeping its last name.
     private mutating func stepTable(at start: Int) -> ([Int64: String]?, Int)? {
         if start + 4 <= end && matches(start, "null") { return (nil, start + 4) }
-        guard at(start, is: 0x5B) else { return nil }
         steps.removeAll(keepingCapacity: true)
-        var i = skipWhitespace(start + 1)
-        if !at(i, is: 0x5D) {
-            while true {
-                guard let next = step(at: i) else { return nil }
-                i = skipWhitespace(next)
-                if at(i, is: 0x5D) { break }
-                guard at(i, is: 0x2C) else { return nil }
-                i = skipWhitespace(i + 1)
-            }
-        }
+        guard let next = array(at: start, element: { $0.step(at: $1) }) else { return nil }
         var table = [Int64: String](minimumCapacity: steps.count)
         for (index, name) in steps { table[index] = name }
-        return (table, i + 1)
+        return (table, next)
     }
 
     /// One step object at `start` (level 4) into `steps`; the index past it.
