@@ -89,42 +89,49 @@ struct CatalogReader {
 
     /// One entry at `start` (level 2) into `workflows` and `keys`; the index past it.
     private mutating func entry(at start: Int) -> Int? {
-        guard at(start, is: 0x7B) else { return nil }
         var id = Text(), org = Text(), type = Text(), name = Text()
         var table: [Int64: String]?
+        let past = object(at: start) { reader, key, value in
+            // A repeated key's last value counts, as in the value parser's objects.
+            switch key {
+            case .id, .organizationID, .type, .name:
+                guard case let (text, next)? = reader.text(at: value, nullable: key == .name) else { return nil }
+                switch key {
+                case .id: id = text
+                case .organizationID: org = text
+                case .type: type = text
+                default: name = text
+                }
+                return next
+            case .steps:
+                guard case let (read, next)? = reader.stepTable(at: value) else { return nil }
+                table = read
+                return next
+            case .index, .other:
+                return reader.skipValue(at: value, level: 2)
+            }
+        }
+        guard let past, let idValue = uuid(id), let orgValue = uuid(org), let workflowType = workflowType(type) else { return nil }
+        keys.append(WorkflowKey(id: idValue, organizationID: orgValue))
+        workflows.append(Workflow(id: string(id), organizationID: organization(org, orgValue), type: workflowType,
+                                  name: name.found && !name.isNull ? string(name) : nil, steps: table))
+        return past
+    }
+
+    /// An object at `start` (its `{`) whose members `member` reads (given the key and where its
+    /// value is; returning the index past the value, or nil to give up): the index past its `}`.
+    private mutating func object(at start: Int, member: (inout CatalogReader, Key, Int) -> Int?) -> Int? {
+        guard at(start, is: 0x7B) else { return nil }
         var i = skipWhitespace(start + 1)
         if !at(i, is: 0x7D) {
             while true {
-                guard case let (key, value)? = member(at: i) else { return nil }
-                // A repeated key's last value counts, as in the value parser's objects.
-                switch key {
-                case .id, .organizationID, .type, .name:
-                    guard case let (text, next)? = self.text(at: value, nullable: key == .name) else { return nil }
-                    switch key {
-                    case .id: id = text
-                    case .organizationID: org = text
-                    case .type: type = text
-                    default: name = text
-                    }
-                    i = next
-                case .steps:
-                    guard case let (read, next)? = stepTable(at: value) else { return nil }
-                    table = read
-                    i = next
-                case .index, .other:
-                    guard let next = skipValue(at: value, level: 2) else { return nil }
-                    i = next
-                }
-                i = skipWhitespace(i)
+                guard case let (key, value)? = self.member(at: i), let next = member(&self, key, value) else { return nil }
+                i = skipWhitespace(next)
                 if at(i, is: 0x7D) { break }
                 guard at(i, is: 0x2C) else { return nil }
                 i = skipWhitespace(i + 1)
             }
         }
-        guard let idValue = uuid(id), let orgValue = uuid(org), let workflowType = workflowType(type) else { return nil }
-        keys.append(WorkflowKey(id: idValue, organizationID: orgValue))
-        workflows.append(Workflow(id: string(id), organizationID: organization(org, orgValue), type: workflowType,
-                                  name: name.found && !name.isNull ? string(name) : nil, steps: table))
         return i + 1
     }
 
@@ -227,34 +234,25 @@ struct CatalogReader {
 
     /// One step object at `start` (level 4) into `steps`; the index past it.
     private mutating func step(at start: Int) -> Int? {
-        guard at(start, is: 0x7B) else { return nil }
         var stepIndex: Int64?
         var name = Text()
-        var i = skipWhitespace(start + 1)
-        if !at(i, is: 0x7D) {
-            while true {
-                guard case let (key, value)? = member(at: i) else { return nil }
-                if key == .index {
-                    guard case let (read, next)? = integer(at: value) else { return nil }
-                    stepIndex = read
-                    i = next
-                } else if key == .name {
-                    guard case let (read, next)? = self.text(at: value, nullable: false) else { return nil }
-                    name = read
-                    i = next
-                } else {
-                    guard let next = skipValue(at: value, level: 4) else { return nil }
-                    i = next
-                }
-                i = skipWhitespace(i)
-                if at(i, is: 0x7D) { break }
-                guard at(i, is: 0x2C) else { return nil }
-                i = skipWhitespace(i + 1)
+        let past = object(at: start) { reader, key, value in
+            switch key {
+            case .index:
+                guard case let (read, next)? = reader.integer(at: value) else { return nil }
+                stepIndex = read
+                return next
+            case .name:
+                guard case let (read, next)? = reader.text(at: value, nullable: false) else { return nil }
+                name = read
+                return next
+            default:
+                return reader.skipValue(at: value, level: 4)
             }
         }
-        guard let stepIndex, name.found else { return nil }
+        guard let past, let stepIndex, name.found else { return nil }
         steps.append((stepIndex, string(name)))
-        return i + 1
+        return past
     }
 
     /// Digits without sign, fraction or exponent that fit an Int64, and the index past them.
