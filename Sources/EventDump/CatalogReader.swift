@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Bytes
 import JSONScan
 
@@ -147,7 +150,11 @@ struct CatalogReader {
 
     /// Whether `string` is `text`'s decoded bytes.
     private mutating func spells(_ string: String, _ text: Text) -> Bool {
-        withBytes(text) { bytes in string.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } == true }
+        withBytes(text) { bytes in
+            string.utf8.withContiguousStorageIfAvailable {
+                $0.count == bytes.count && ($0.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+            } == true
+        }
     }
 
     /// The member names read: an entry's, and a step's (`name` and `index`).
