@@ -96,6 +96,22 @@ final class BytesTests: XCTestCase {
         }
     }
 
+    /// The words are the UUID's 16 bytes, big-endian, whatever the case: checked against
+    /// Foundation's parser on random UUIDs, spelled in both cases.
+    func testUUIDValueIsTheUUIDsBytes() throws {
+        for _ in 0..<1000 {
+            let uuid = UUID()
+            let bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+            let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            for text in [uuid.uuidString, uuid.uuidString.lowercased()] {
+                let value = try XCTUnwrap(uuidValue(text), text)
+                XCTAssertEqual(value.0, high, text)
+                XCTAssertEqual(value.1, low, text)
+            }
+        }
+    }
+
     func testFileSinkWritesEverythingAndReportsTheFailure() throws {
         let folder = try TestPaths.temporaryDirectory(self)
         let path = folder.appendingPathComponent("out").path
