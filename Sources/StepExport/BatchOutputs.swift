@@ -68,8 +68,7 @@ struct BatchOutputs {
     /// `makeFolders(for:)` once per folder, however many jobs write there (10,000 jobs into one
     /// folder made 40,000 mkdir calls).
     func createFolders(for file: String) -> String? {
-        let folder = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? ""
-        return folders.make(folder) { BatchOutputs.makeFolders(for: file) }
+        folders.make(BatchOutputs.folder(of: file)) { BatchOutputs.makeFolders(for: file) }
     }
 
     /// Makes the outputs of the jobs that succeeded durable, written without an fsync each: one
@@ -79,7 +78,7 @@ struct BatchOutputs {
         var jobsByFolder: [String: [Int]] = [:]
         for (i, outcome) in outcomes.enumerated() {
             guard case .success = outcome.result, let path = paths[i] else { continue }
-            jobsByFolder[path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "", default: []].append(i)
+            jobsByFolder[BatchOutputs.folder(of: path), default: []].append(i)
         }
         var syncedDevices: [dev_t: Int32] = [:]
         for (folder, jobs) in jobsByFolder {
@@ -106,6 +105,11 @@ struct BatchOutputs {
                                            output: outcomes[i].output, format: outcomes[i].format)
             }
         }
+    }
+
+    /// The folder of a resolved output path (`paths` are absolute: "" is the root).
+    private static func folder(of file: String) -> String {
+        file.lastIndex(of: "/").map { String(file[..<$0]) } ?? ""
     }
 
     /// Creates the missing folders on the way to `file` (SPEC §10: the manifest declares the
