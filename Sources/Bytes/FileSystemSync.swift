@@ -8,21 +8,11 @@ import Darwin
 
 /// Writes everything cached for the file system holding `fd` to disk and waits for it: one
 /// call for many files, where an fsync each waits for the disk once per file. Returns 0, or the
-/// errno of a failure. Linux's `syncfs` (Swift's Glibc module does not export it: it needs
-/// `_GNU_SOURCE`), looked up once; where it does not exist, `sync`, which reports nothing.
+/// errno of a failure. Linux's `syncfs`; where it does not exist, `sync`, which reports nothing.
 public func syncFileSystem(of fd: Int32) -> Int32 {
-    guard let syncfs = syncFileSystemCall else {
+    guard let syncfs = GNUCalls.syncfs else {
         sync()
         return 0
     }
     return syncfs(fd) == 0 ? 0 : errno
 }
-
-private let syncFileSystemCall: (@convention(c) (Int32) -> Int32)? = {
-    #if os(Linux)
-    guard let symbol = dlsym(nil, "syncfs") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
-    #else
-    return nil
-    #endif
-}()

@@ -37,7 +37,7 @@ public final class FileDescriptorSink: OutputSink {
     public init(fd: Int32, path: String, flushBehind: Bool = false) {
         self.fd = fd
         self.path = path
-        self.flushBehind = flushBehind && startWriteback != nil
+        self.flushBehind = flushBehind && GNUCalls.syncFileRange != nil
     }
 
     /// Bytes after which flush-behind starts the disk writes.
@@ -59,24 +59,11 @@ public final class FileDescriptorSink: OutputSink {
         if flushBehind && bytesWritten - unflushed >= FileDescriptorSink.flushBehindBytes {
             // Asynchronous: it only queues the range for writing. A failure here is not an
             // error (the final fsync reports any).
-            _ = startWriteback?(fd, unflushed, bytesWritten - unflushed, syncFileRangeWrite)
+            _ = GNUCalls.syncFileRange?(fd, unflushed, bytesWritten - unflushed, GNUCalls.syncFileRangeWrite)
             unflushed = bytesWritten
         }
     }
 }
-
-/// Linux's `sync_file_range`, which Swift's Glibc module does not export (it needs
-/// `_GNU_SOURCE`), looked up once; nil where it does not exist.
-private let startWriteback: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
-    #if os(Linux)
-    guard let symbol = dlsym(nil, "sync_file_range") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
-    #else
-    return nil
-    #endif
-}()
-/// `SYNC_FILE_RANGE_WRITE`: start writing the dirty pages of the range, without waiting.
-private let syncFileRangeWrite: UInt32 = 2
 
 /// Collects everything in memory (tests, small parts).
 public final class MemorySink: OutputSink {

@@ -127,7 +127,8 @@ public final class CSVWriter {
     public func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws {
         self.rows += rows
         // Small pieces gather in the buffer; big ones go straight out, not copied once more.
-        if bytes.count < CSVWriter.directWriteBytes && out.count + bytes.count < CSVWriter.flushThreshold {
+        if bytes.count < CSVWriter.directWriteBytes {
+            if out.count + bytes.count >= CSVWriter.flushThreshold { try flush() }
             out.append(bytes)
             return
         }
