@@ -13,9 +13,13 @@ enum GNUCalls {
     static let syncfs: (@convention(c) (Int32) -> Int32)? = lookup("syncfs")
     /// `sync_file_range(fd, offset, count, flags)`.
     static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = lookup("sync_file_range")
+    /// `fallocate(fd, mode, offset, length)` (64-bit offsets on every 64-bit Linux).
+    static let fallocate: (@convention(c) (Int32, Int32, Int64, Int64) -> Int32)? = lookup("fallocate")
 
     /// `SYNC_FILE_RANGE_WRITE`: start writing the dirty pages of the range, without waiting.
     static let syncFileRangeWrite: UInt32 = 2
+    /// `FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE`: free a range's blocks, the size unchanged.
+    static let punchHoleKeepingSize: Int32 = 0x01 | 0x02
 
     private static func lookup<Function>(_ name: String) -> Function? {
         #if os(Linux)

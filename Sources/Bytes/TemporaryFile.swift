@@ -28,6 +28,16 @@ public enum TemporaryFile {
         return fd
     }
 
+    /// Gives back bytes of a temporary file that will not be read again, by punching a hole (the
+    /// size stays): the page-cache memory they held is free at once, for the writes that follow
+    /// (see `ChunkedWriter` for why that matters). Returns false where the file system cannot
+    /// punch holes (nothing happens then).
+    @discardableResult
+    public static func release(fd: Int32, _ range: Range<Int64>) -> Bool {
+        guard let fallocate = GNUCalls.fallocate, !range.isEmpty else { return false }
+        return fallocate(fd, GNUCalls.punchHoleKeepingSize, range.lowerBound, range.upperBound - range.lowerBound) == 0
+    }
+
     /// `directory/name`, whether or not `directory` ends in `/`.
     public static func template(in directory: String, _ name: String) -> String {
         (directory.hasSuffix("/") ? directory : directory + "/") + name

@@ -97,57 +97,39 @@ public struct CSVEncoder {
 }
 
 /// Writes CSV to a sink: rows encoded here (`write`) or already encoded elsewhere
-/// (`write(encoded:rows:)`), collected in a large buffer and passed on in big writes.
+/// (`write(encoded:rows:)`), passed on in whole 1 MiB chunks at 1 MiB offsets (`ChunkedWriter`,
+/// which says why), big pieces without another copy.
 public final class CSVWriter {
-    private let sink: OutputSink
+    private let chunks: ChunkedWriter
     public let encoder: CSVEncoder
-    private let out = ByteBuffer(capacity: 1 << 20)
-    public private(set) var bytesWritten = 0
+    public var bytesWritten: Int { Int(chunks.bytesWritten) }
     public private(set) var rows = 0
 
-    private static let flushThreshold = 1 << 20 - (64 << 10)
-    private static let directWriteBytes = 64 << 10
-
     public init(sink: OutputSink, options: CSVOptions) {
-        self.sink = sink
+        chunks = ChunkedWriter(sink: sink)
         self.encoder = CSVEncoder(options: options)
     }
 
     public func writeHeader() throws {
-        encoder.encodeHeader(into: out)
+        encoder.encodeHeader(into: chunks.buffer)
     }
 
     public func write(_ row: RowCells) throws {
-        encoder.encode(row, into: out)
+        encoder.encode(row, into: chunks.buffer)
         rows += 1
-        if out.count >= CSVWriter.flushThreshold { try flush() }
+        if chunks.buffer.count >= ChunkedWriter.chunkBytes { try chunks.writeWholeChunks() }
     }
 
     /// Writes `rows` records that `encoder` (or a copy of it) made.
     public func write(encoded bytes: UnsafeRawBufferPointer, rows: Int) throws {
         self.rows += rows
-        // Small pieces gather in the buffer; big ones go straight out, not copied once more.
-        if bytes.count < CSVWriter.directWriteBytes {
-            if out.count + bytes.count >= CSVWriter.flushThreshold { try flush() }
-            out.append(bytes)
-            return
-        }
-        try flush()
-        try sink.write(bytes)
-        bytesWritten += bytes.count
+        try chunks.write(bytes)
     }
 
-    /// Flushes what is buffered; returns the total bytes written.
+    /// Writes what is buffered; returns the total bytes written.
     public func finish() throws -> Int {
-        try flush()
+        try chunks.finish()
         return bytesWritten
-    }
-
-    private func flush() throws {
-        guard !out.isEmpty else { return }
-        try sink.write(out.readable)
-        bytesWritten += out.count
-        out.removeAll()
     }
 }
 

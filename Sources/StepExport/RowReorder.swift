@@ -12,8 +12,9 @@ import Timestamps
 ///   that many again; the rest go at the end. So a row may arrive up to that many segments late.
 ///   Rows of one segment that leave one after the other go to the table in one write.
 /// - **Spilling**, for a dump in any other order (grouped by flow, shuffled, merged from
-///   several sources): each segment, sorted, becomes a run in a temporary file
-///   (`SpilledRuns`), and after the scan the runs are merged into the table.
+///   several sources): the segments, each sorted, are merged `segmentsPerRun` at a time into
+///   runs in a temporary file (`SpilledRuns`), and after the scan the runs are merged into the
+///   table.
 ///
 /// The mode is chosen when the buffer first has to write: if the newest held segment has a row
 /// before the oldest one's last row, the segments overlap in time more than a buffer can
@@ -22,6 +23,10 @@ import Timestamps
 /// export scans again, spilling.
 final class RowReorder {
     static let maximumSegments = 3
+    /// Segments merged into one spilled run: runs of several 1 MiB chunks, so that the merge
+    /// gives the spill file's memory back as it goes (`SpilledRuns`). Memory: this many
+    /// segments more at most (about 1 MiB each as CSV rows).
+    static let segmentsPerRun = 8
 
     private enum Mode { case undecided, straight, spilling }
 
@@ -43,6 +48,8 @@ final class RowReorder {
     private var held: [Held] = []
     private var released: [RowStream.Segment] = []
     private var runs: SpilledRuns?
+    /// Segments to spill, not yet written (fewer than `segmentsPerRun`).
+    private var toSpill: [RowStream.Segment] = []
     private var lastWritten: AnswerKey?
     /// Rows the progress display was told of.
     private var rowsCounted = 0
@@ -99,6 +106,7 @@ final class RowReorder {
     /// when writing failed.
     func drain() -> Bool {
         guard mode == .spilling else { return write(downTo: 0) }
+        guard spillKept() else { return false }
         guard let runs else { return true }
         do {
             try runs.finishWriting()
@@ -135,6 +143,8 @@ final class RowReorder {
         runSegment = nil
         released.append(contentsOf: held.map(\.segment))
         held.removeAll()
+        released.append(contentsOf: toSpill)
+        toSpill.removeAll()
         runs = nil
         progress?.retractStreamedRows(rowsCounted)
     }
@@ -146,14 +156,27 @@ final class RowReorder {
         return newest < oldest
     }
 
+    /// Keeps a segment to spill; every `segmentsPerRun` of them become one run.
     private func spill(_ segment: RowStream.Segment) -> Bool {
-        defer { released.append(segment) }
-        guard !segment.keys.isEmpty, !limitMet else { return true }
+        guard !segment.keys.isEmpty, !limitMet else {
+            released.append(segment)
+            return true
+        }
+        toSpill.append(segment)
+        return toSpill.count < RowReorder.segmentsPerRun || spillKept()
+    }
+
+    /// Writes the kept segments as one run.
+    private func spillKept() -> Bool {
+        guard !toSpill.isEmpty else { return true }
+        defer {
+            released.append(contentsOf: toSpill)
+            toSpill.removeAll(keepingCapacity: true)
+        }
         do {
             let runs = try self.runs ?? SpilledRuns(directory: spillDirectory)
             self.runs = runs
-            // No more than the answer's rows can leave one run.
-            try runs.append(segment, rows: min(segment.keys.count, order.limit))
+            try runs.append(toSpill, limit: order.limit)
             return true
         } catch {
             writeError = error

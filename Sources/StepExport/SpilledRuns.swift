@@ -5,10 +5,19 @@ import Selection
 import Timestamps
 
 /// Rendered rows spilled to disk as sorted runs, for a dump whose rows do not come in time
-/// order: each run is one scan unit's rows in the answer's order (`AnswerKey`), written with
+/// order: each run is the rows of a few scan units (`RowReorder.segmentsPerRun`) merged into the
+/// answer's order (`AnswerKey`), written with
 /// large sequential writes to one temporary file that is unlinked at once (so it is gone with
 /// the process, whatever ends it). After the scan the runs are merged (`AnswerOrder`) through
 /// one small read buffer each. The event is parsed and rendered once, during the scan.
+///
+/// The file is written in whole 1 MiB chunks (`ChunkedWriter`), and during the merge each chunk
+/// is given back (`TemporaryFile.release`) as soon as every run has read its part of it: the
+/// output, written in the same chunks, takes over that memory instead of needing its own, so the
+/// page cache holds about one copy of the rows rather than two (`ChunkedWriter` says why that
+/// matters). Runs several chunks long make that work: a chunk inside a run is read through as
+/// the merge goes, where with runs about a chunk long most chunks hold some run's last rows and
+/// are read through only at the end.
 ///
 /// A record is its key (timestamp millis and nanos, packed dump position), the row's byte count
 /// and the row's bytes as the table takes them: 24 bytes of header a row.
@@ -18,15 +27,14 @@ final class SpilledRuns {
     static let mergeMemory = 16 << 20
 
     private let fd: Int32
-    private let sink: FileDescriptorSink
+    private let chunks: ChunkedWriter
     private let name: String
-    private let buffer = ByteBuffer(capacity: 1 << 20)
-    /// Bytes already in the file.
-    private var size: Int64 = 0
     /// Each run's byte range in the file.
     private(set) var runs: [Range<Int64>] = []
     /// Rows in all runs.
     private(set) var rows = 0
+    /// For each chunk of the file, its bytes that no reader has read yet (after `readers()`).
+    private var unread: [Int] = []
 
     init(directory: String) throws {
         name = "the spill file in \(directory)"
@@ -34,16 +42,24 @@ final class SpilledRuns {
             throw OutputError(path: name, reason: errnoDescription())
         }
         self.fd = fd
-        sink = FileDescriptorSink(fd: fd, path: name)
+        chunks = ChunkedWriter(sink: FileDescriptorSink(fd: fd, path: name))
     }
 
     deinit { close(fd) }
 
-    /// Appends a segment's first `rows` rows in the answer's order as one run.
-    func append(_ segment: RowStream.Segment, rows: Int) throws {
-        let start = size + Int64(buffer.count)
-        for p in 0..<rows {
-            let r = segment.row(p)
+    /// Appends the rows of `segments`, merged into the answer's order, as one run: at most
+    /// `limit` of them (no more than the answer's rows can leave one run).
+    func append(_ segments: [RowStream.Segment], limit: Int) throws {
+        let start = chunks.bytesGiven
+        let buffer = chunks.buffer
+        var heads = [Int](repeating: 0, count: segments.count)
+        var order = AnswerOrder(limit: limit)
+        try order.merge(sources: segments.count, head: { i in
+            heads[i] < segments[i].keys.count ? segments[i].keys[segments[i].row(heads[i])] : nil
+        }, emit: { i in
+            let segment = segments[i]
+            let r = segment.row(heads[i])
+            heads[i] += 1
             let key = segment.keys[r]
             let bytes = segment.range(of: r)
             let h = UnsafeMutableRawPointer(buffer.reserve(SpilledRuns.headerBytes + bytes.count))
@@ -53,31 +69,49 @@ final class SpilledRuns {
             h.storeBytes(of: key.position, toByteOffset: 16, as: Int64.self)
             (h + SpilledRuns.headerBytes).copyMemory(from: segment.bytes.base + bytes.lowerBound, byteCount: bytes.count)
             buffer.commit(SpilledRuns.headerBytes + bytes.count)
-            if buffer.count >= 1 << 20 { try flush() }
-        }
-        runs.append(start..<(size + Int64(buffer.count)))
-        self.rows += rows
+            if buffer.count >= ChunkedWriter.chunkBytes { try chunks.writeWholeChunks() }
+            return true
+        })
+        runs.append(start..<chunks.bytesGiven)
+        rows += order.emitted
     }
 
     /// Writes out what is buffered: before the runs are read.
-    func finishWriting() throws { try flush() }
-
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try sink.write(buffer.readable)
-        size += Int64(buffer.count)
-        buffer.removeAll()
-    }
+    func finishWriting() throws { try chunks.finish() }
 
     /// A reader per run, positioned on its first row.
     func readers() throws -> [RunReader] {
+        let chunk = Int64(ChunkedWriter.chunkBytes)
+        let size = chunks.bytesWritten
+        unread = (0..<Int((size + chunk - 1) / chunk)).map { Int(min(chunk, size - Int64($0) * chunk)) }
         let each = min(1 << 20, max(16 << 10, SpilledRuns.mergeMemory / max(1, runs.count)))
-        return try runs.map { try RunReader(fd: fd, name: name, range: $0, bufferBytes: each) }
+        return try runs.map { try RunReader(spill: self, fd: fd, name: name, range: $0, bufferBytes: each) }
+    }
+
+    /// The file's bytes on disk or in the page cache (its blocks): the tests check that the
+    /// merge gives them back as it goes.
+    var allocatedBytes: Int64 {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? Int64(st.st_blocks) * 512 : -1
+    }
+
+    /// A reader has read `range`: chunks no reader needs any more are given back.
+    fileprivate func read(_ range: Range<Int64>) {
+        let chunk = Int64(ChunkedWriter.chunkBytes)
+        var at = range.lowerBound
+        while at < range.upperBound {
+            let c = Int(at / chunk)
+            let end = min(range.upperBound, Int64(c + 1) * chunk)
+            unread[c] -= Int(end - at)
+            if unread[c] == 0 { TemporaryFile.release(fd: fd, Int64(c) * chunk..<min(Int64(c + 1) * chunk, chunks.bytesWritten)) }
+            at = end
+        }
     }
 }
 
 /// One run read back in order through its own buffer (`pread`, so readers share the descriptor).
 final class RunReader {
+    private let spill: SpilledRuns
     private let fd: Int32
     private let name: String
     /// The file's bytes not yet in the buffer.
@@ -92,7 +126,8 @@ final class RunReader {
     private(set) var head: AnswerKey?
     private var rowLength = 0
 
-    init(fd: Int32, name: String, range: Range<Int64>, bufferBytes: Int) throws {
+    init(spill: SpilledRuns, fd: Int32, name: String, range: Range<Int64>, bufferBytes: Int) throws {
+        self.spill = spill
         self.fd = fd
         self.name = name
         next = range.lowerBound
@@ -156,6 +191,7 @@ final class RunReader {
                 throw DumpError.unreadable(path: name, reason: errnoDescription())
             }
             if got == 0 { throw DumpError.unreadable(path: name, reason: "the file is shorter than written") }
+            spill.read(next..<(next + Int64(got)))
             filled += got
             next += Int64(got)
         }

@@ -96,31 +96,35 @@ final class CSVEncoderTests: XCTestCase {
         func write(_ bytes: UnsafeRawBufferPointer) throws { writes.append(Array(bytes)) }
     }
 
-    /// Encoded rows given one by one or in pieces reach the sink whole and in order, in big
-    /// writes: small pieces are gathered, big ones go out as they are. A write under 64 KiB is
-    /// only ever what was gathered before a big piece (which follows it) or the last.
-    func testEncodedPiecesGoOutInOrderInBigWrites() throws {
+    /// Encoded rows, given in pieces of any size or encoded by the writer itself, reach the sink
+    /// whole and in order, in whole 1 MiB chunks at 1 MiB offsets, only the last one short.
+    func testRowsGoOutInWholeChunksAtChunkOffsets() throws {
         var g = SeededRandom(seed: 9)
         let sink = WriteRecorder()
         let writer = CSVWriter(sink: sink, options: CSVOptions())
+        try writer.writeHeader()
+        let header = sink.writes.isEmpty ? 0 : sink.writes.joined().count
+        XCTAssertEqual(header, 0, "nothing written before a whole chunk")
         var expected: [UInt8] = []
-        var bigPieces: [[UInt8]] = []
         var rows = 0
         for _ in 0..<20_000 {
-            let length = g.chance(0.01) ? g.int(64 << 10...300 << 10) : g.int(1...600)
+            let length = g.chance(0.01) ? g.int(64 << 10...3 << 20) : g.int(1...600)
             let piece = (0..<length).map { _ in UInt8(g.int(0x20...0x7E)) }
             let n = g.int(1...3)
             try piece.withUnsafeBytes { try writer.write(encoded: $0, rows: n) }
             expected += piece
-            if length >= 64 << 10 { bigPieces.append(piece) }
             rows += n
         }
-        XCTAssertEqual(try writer.finish(), expected.count)
+        let total = try writer.finish()
         XCTAssertEqual(writer.rows, rows)
-        XCTAssertEqual(Array(sink.writes.joined()), expected)
-        XCTAssertEqual(sink.writes.filter { $0.count >= 64 << 10 && bigPieces.contains($0) }.count, bigPieces.count)
-        for (i, w) in sink.writes.enumerated().dropLast() where w.count < 64 << 10 {
-            XCTAssertTrue(bigPieces.contains(sink.writes[i + 1]), "write \(i) (\(w.count) bytes) is small and not before a big piece")
+        let written = Array(sink.writes.joined())
+        XCTAssertEqual(total, written.count)
+        // The header first, then the pieces.
+        XCTAssertEqual(Array(written.suffix(expected.count)), expected)
+        XCTAssertTrue(written.starts(with: Array("event_id,".utf8)))
+        XCTAssertGreaterThan(sink.writes.count, 20)
+        for (i, w) in sink.writes.enumerated().dropLast() {
+            XCTAssertEqual(w.count % ChunkedWriter.chunkBytes, 0, "write \(i): \(w.count) bytes")
         }
     }
 }
