@@ -6,10 +6,10 @@ import Timestamps
 
 /// Rendered rows spilled to disk as sorted runs, for a dump whose rows do not come in time
 /// order: each run is the rows of a few scan units (`RowReorder.segmentsPerRun`) merged into the
-/// answer's order (`AnswerKey`), written with
-/// large sequential writes to one temporary file that is unlinked at once (so it is gone with
-/// the process, whatever ends it). After the scan the runs are merged (`AnswerOrder`) through
-/// one small read buffer each. The event is parsed and rendered once, during the scan.
+/// answer's order (`AnswerKey`), written with large sequential writes to one temporary file that
+/// is unlinked at once (so it is gone with the process, whatever ends it). After the scan the
+/// runs are merged (`AnswerOrder`) through one small read buffer each. The event is parsed and
+/// rendered once, during the scan.
 ///
 /// The file is written in whole 1 MiB chunks (`ChunkedWriter`), and during the merge each chunk
 /// is given back (`TemporaryFile.release`) as soon as every run has read its part of it: the
