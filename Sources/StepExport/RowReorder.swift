@@ -30,22 +30,13 @@ final class RowReorder {
 
     private enum Mode { case undecided, straight, spilling }
 
-    /// A held segment and how many of its rows (in the answer's order) have left.
-    private final class Held {
-        let segment: RowStream.Segment
-        var head = 0
-        init(_ segment: RowStream.Segment) { self.segment = segment }
-        var isEmpty: Bool { head == segment.keys.count }
-        var headKey: AnswerKey? { isEmpty ? nil : segment.keys[segment.row(head)] }
-    }
-
     private let table: TableOutput
     private let progress: ExportProgress?
     private let spillDirectory: String
     private var mode: Mode
     private var order: AnswerOrder
     /// Held segments with rows left, oldest first.
-    private var held: [Held] = []
+    private var held: [SegmentCursor] = []
     private var released: [RowStream.Segment] = []
     private var runs: SpilledRuns?
     /// Segments to spill, not yet written (fewer than `segmentsPerRun`).
@@ -89,7 +80,7 @@ final class RowReorder {
             released.append(segment)
             return true
         }
-        held.append(Held(segment))
+        held.append(SegmentCursor(segment))
         if mode == .undecided && held.count > RowReorder.maximumSegments {
             if overlapBeyondTheBuffer() {
                 mode = .spilling

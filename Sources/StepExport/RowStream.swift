@@ -204,6 +204,16 @@ final class RowStream: @unchecked Sendable {
     }
 }
 
+/// A segment being merged (the reorder buffer, a spilled run's segments) and how many of its
+/// rows, in the answer's order, have left.
+final class SegmentCursor {
+    let segment: RowStream.Segment
+    var head = 0
+    init(_ segment: RowStream.Segment) { self.segment = segment }
+    var isEmpty: Bool { head == segment.keys.count }
+    var headKey: AnswerKey? { isEmpty ? nil : segment.keys[segment.row(head)] }
+}
+
 /// A scanning thread's visitor while rows are streamed: its `SelectionCollector` decides, and
 /// each row the collector keeps is rendered and encoded into the current unit's segment.
 final class StreamingCollector: EventVisitor {

@@ -26,9 +26,9 @@ final class SpilledRuns {
     /// The read buffers of a merge share this much memory (each at least 16 KiB, at most 1 MiB).
     static let mergeMemory = 16 << 20
 
-    private let fd: Int32
+    fileprivate let fd: Int32
     private let chunks: ChunkedWriter
-    private let name: String
+    fileprivate let name: String
     /// Each run's byte range in the file.
     private(set) var runs: [Range<Int64>] = []
     /// Rows in all runs.
@@ -52,14 +52,12 @@ final class SpilledRuns {
     func append(_ segments: [RowStream.Segment], limit: Int) throws {
         let start = chunks.bytesGiven
         let buffer = chunks.buffer
-        var heads = [Int](repeating: 0, count: segments.count)
+        let cursors = segments.map(SegmentCursor.init)
         var order = AnswerOrder(limit: limit)
-        try order.merge(sources: segments.count, head: { i in
-            heads[i] < segments[i].keys.count ? segments[i].keys[segments[i].row(heads[i])] : nil
-        }, emit: { i in
-            let segment = segments[i]
-            let r = segment.row(heads[i])
-            heads[i] += 1
+        try order.merge(sources: cursors.count, head: { cursors[$0].headKey }, emit: { i in
+            let segment = cursors[i].segment
+            let r = segment.row(cursors[i].head)
+            cursors[i].head += 1
             let key = segment.keys[r]
             let bytes = segment.range(of: r)
             let h = UnsafeMutableRawPointer(buffer.reserve(SpilledRuns.headerBytes + bytes.count))
@@ -85,7 +83,7 @@ final class SpilledRuns {
         let size = chunks.bytesWritten
         unread = (0..<Int((size + chunk - 1) / chunk)).map { Int(min(chunk, size - Int64($0) * chunk)) }
         let each = min(1 << 20, max(16 << 10, SpilledRuns.mergeMemory / max(1, runs.count)))
-        return try runs.map { try RunReader(spill: self, fd: fd, name: name, range: $0, bufferBytes: each) }
+        return try runs.map { try RunReader(spill: self, range: $0, bufferBytes: each) }
     }
 
     /// The file's bytes on disk or in the page cache (its blocks): the tests check that the
@@ -111,9 +109,10 @@ final class SpilledRuns {
 
 /// One run read back in order through its own buffer (`pread`, so readers share the descriptor).
 final class RunReader {
+    /// The file read, told of what is read (and keeping the file open).
     private let spill: SpilledRuns
-    private let fd: Int32
-    private let name: String
+    private var fd: Int32 { spill.fd }
+    private var name: String { spill.name }
     /// The file's bytes not yet in the buffer.
     private var next: Int64
     private let end: Int64
@@ -126,10 +125,8 @@ final class RunReader {
     private(set) var head: AnswerKey?
     private var rowLength = 0
 
-    init(spill: SpilledRuns, fd: Int32, name: String, range: Range<Int64>, bufferBytes: Int) throws {
+    init(spill: SpilledRuns, range: Range<Int64>, bufferBytes: Int) throws {
         self.spill = spill
-        self.fd = fd
-        self.name = name
         next = range.lowerBound
         end = range.upperBound
         capacity = bufferBytes
