@@ -18,7 +18,7 @@
 #      connections) would also take many minutes of CI's 90 under ASan. Not run under ASan yet.
 #   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads, the golden
 #      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline,
-#      rows written during the scan.
+#      rows written during the scan, the output's writing thread (`DirectFileSink`, in BytesTests).
 #
 # Usage: Tests/sanitizers.sh [address|thread]...   (default: both). Fails if any test fails or a
 # sanitizer reports anything (a report makes the process, or the child process a test runs, fail).
@@ -49,7 +49,7 @@ for kind in "${kinds[@]}"; do
         ;;
     thread)
         echo "== ThreadSanitizer: the parallel code"
-        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests'
+        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|BytesTests'
         ;;
     *)
         echo "usage: $0 [address|thread]..." >&2

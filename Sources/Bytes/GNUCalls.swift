@@ -16,6 +16,17 @@ enum GNUCalls {
     /// `fallocate(fd, mode, offset, length)` (64-bit offsets on every 64-bit Linux).
     static let fallocate: (@convention(c) (Int32, Int32, Int64, Int64) -> Int32)? = lookup("fallocate")
 
+    /// `O_DIRECT`, whose value differs between architectures; nil where it is not known.
+    static let directIO: Int32? = {
+        #if os(Linux) && arch(x86_64)
+        return 0o40000
+        #elseif os(Linux) && arch(arm64)
+        return 0o200000
+        #else
+        return nil
+        #endif
+    }()
+
     /// `SYNC_FILE_RANGE_WRITE`: start writing the dirty pages of the range, without waiting.
     static let syncFileRangeWrite: UInt32 = 2
     /// `FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE`: free a range's blocks, the size unchanged.

@@ -28,20 +28,11 @@ public final class FileDescriptorSink: OutputSink {
     public let fd: Int32
     public let path: String
     public private(set) var bytesWritten: Int64 = 0
-    /// With `flushBehind`, where the bytes not yet handed to the disk begin.
-    private var unflushed: Int64 = 0
-    private let flushBehind: Bool
 
-    /// `flushBehind`: start writing the file to disk as it grows (every 8 MiB), so that an
-    /// `fsync` at the end has little left to wait for. Linux only; elsewhere it does nothing.
-    public init(fd: Int32, path: String, flushBehind: Bool = false) {
+    public init(fd: Int32, path: String) {
         self.fd = fd
         self.path = path
-        self.flushBehind = flushBehind && GNUCalls.syncFileRange != nil
     }
-
-    /// Bytes after which flush-behind starts the disk writes.
-    private static let flushBehindBytes: Int64 = 8 << 20
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard var p = bytes.baseAddress else { return }
@@ -55,12 +46,6 @@ public final class FileDescriptorSink: OutputSink {
             p += n
             left -= n
             bytesWritten += Int64(n)
-        }
-        if flushBehind && bytesWritten - unflushed >= FileDescriptorSink.flushBehindBytes {
-            // Asynchronous: it only queues the range for writing. A failure here is not an
-            // error (the final fsync reports any).
-            _ = GNUCalls.syncFileRange?(fd, unflushed, bytesWritten - unflushed, GNUCalls.syncFileRangeWrite)
-            unflushed = bytesWritten
         }
     }
 }

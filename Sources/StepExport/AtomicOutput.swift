@@ -24,7 +24,11 @@ public final class AtomicOutput {
     public let temporaryPath: String?
     /// Where the bytes end up: `path` with the symbolic links at its end followed.
     private let target: String
-    public let sink: FileDescriptorSink
+    /// Where the writers put the bytes: a new file is written past the page cache (`direct`),
+    /// a device or FIFO as the bytes come.
+    public let sink: OutputSink
+    private let direct: DirectFileSink?
+    private let fd: Int32
     private let syncs: Bool
     private var open = true
 
@@ -38,7 +42,9 @@ public final class AtomicOutput {
             guard fd >= 0 else { throw OutputError(path: path, reason: errnoDescription()) }
             target = resolved
             temporaryPath = nil
+            self.fd = fd
             sink = FileDescriptorSink(fd: fd, path: path)
+            direct = nil
         case .replace(let resolved, let existing):
             let slash = resolved.lastIndex(of: "/")
             let directory = slash.map { String(resolved[..<$0]) } ?? "."
@@ -55,7 +61,10 @@ public final class AtomicOutput {
             }
             target = resolved
             temporaryPath = temporary
-            sink = FileDescriptorSink(fd: fd, path: path, flushBehind: true)
+            self.fd = fd
+            let direct = DirectFileSink(fd: fd, path: path)
+            self.direct = direct
+            sink = direct
         }
     }
 
@@ -77,13 +86,19 @@ public final class AtomicOutput {
 
     /// Makes the finished file visible under its name.
     public func commit() throws {
+        do {
+            try direct?.finish()
+        } catch {
+            discard()
+            throw error
+        }
         // Devices and pipes cannot be synced (EINVAL): their bytes are already handed over.
-        guard !syncs || fsync(sink.fd) == 0 || errno == EINVAL else {
+        guard !syncs || fsync(fd) == 0 || errno == EINVAL else {
             let reason = errnoDescription()
             discard()
             throw OutputError(path: path, reason: reason)
         }
-        close(sink.fd)
+        close(fd)
         open = false
         guard let temporaryPath else { return }
         if rename(temporaryPath, target) != 0 {
@@ -100,7 +115,8 @@ public final class AtomicOutput {
     public func discard() {
         guard open else { return }
         open = false
-        close(sink.fd)
+        direct?.stop()
+        close(fd)
         guard let temporaryPath else { return }
         unlink(temporaryPath)
         TemporaryFiles.shared.unregister(temporaryPath)

@@ -12,12 +12,13 @@ import Timestamps
 /// rendered once, during the scan.
 ///
 /// The file is written in whole 1 MiB chunks (`ChunkedWriter`), and during the merge each chunk
-/// is given back (`TemporaryFile.release`) as soon as every run has read its part of it: the
-/// output, written in the same chunks, takes over that memory instead of needing its own, so the
-/// page cache holds about one copy of the rows rather than two (`ChunkedWriter` says why that
-/// matters). Runs several chunks long make that work: a chunk inside a run is read through as
-/// the merge goes, where with runs about a chunk long most chunks hold some run's last rows and
-/// are read through only at the end.
+/// is given back (`TemporaryFile.release`) as soon as every run has read its part of it, so the
+/// page cache holds less and less of the spill as the merge goes, instead of all of it to the
+/// end; where the output goes through the page cache too (a file system without `O_DIRECT`,
+/// `DirectFileSink`), its chunks take that memory over (`ChunkedWriter` says why that matters).
+/// Runs several chunks long make that work: a chunk inside a run is read through as the merge
+/// goes, where with runs about a chunk long most chunks hold some run's last rows and are read
+/// through only at the end.
 ///
 /// A record is its key (timestamp millis and nanos, packed dump position), the row's byte count
 /// and the row's bytes as the table takes them: 24 bytes of header a row.
