@@ -41,7 +41,8 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
     private var filled = 0
     /// The file offset of `current`'s first byte.
     private var offset: Int64 = 0
-    private var writer: Thread?
+    /// Not the `Thread` itself: it holds its closure, which holds the sink, until it is freed.
+    private var writerStarted = false
 
     // Shared with the writing thread, under `condition`.
     private let condition = NSCondition()
@@ -132,19 +133,21 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
         queue.append((current, offset))
         offset += Int64(DirectFileSink.chunkBytes)
         filled = 0
-        if writer == nil { startWriter() }
+        if !writerStarted { startWriter() }
         condition.broadcast()
-        while free.isEmpty && failure == nil { condition.wait() }
-        if let failure { throw failure }
+        // After a failure too, `current` must be a chunk of its own again: the queued one is
+        // back among the free ones once the writing thread has dropped it.
+        while free.isEmpty { condition.wait() }
         current = free.removeLast()
+        if let failure { throw failure }
     }
 
     private func startWriter() {
         free = (1..<DirectFileSink.chunkCount).map { _ in DirectFileSink.newChunk() }
         writerRunning = true
+        writerStarted = true
         let thread = Thread { [self] in writeQueued() }
         thread.name = "output writer"
-        writer = thread
         thread.start()
     }
 

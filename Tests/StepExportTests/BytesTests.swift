@@ -198,4 +198,26 @@ final class BytesTests: XCTestCase {
         XCTAssertEqual(stat(path, &st), 0)
         XCTAssertLessThanOrEqual(Int(st.st_size), piece.count)
     }
+
+    /// A sink whose writing thread ran is freed once finished: the thread must not keep it
+    /// (a server writes one per answer; each holds 3 MiB of chunks).
+    func testDirectSinkIsFreedAfterItsThreadEnds() throws {
+        let folder = try TestPaths.temporaryDirectory(self)
+        let path = folder.appendingPathComponent("freed").path
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        weak var freed: DirectFileSink?
+        do {
+            let sink = DirectFileSink(fd: fd, path: path)
+            freed = sink
+            let piece = [UInt8](repeating: 0x43, count: 3 * DirectFileSink.chunkBytes)
+            try piece.withUnsafeBytes { try sink.write($0) }
+            try sink.finish()
+        }
+        // The thread object goes away just after its last line: give it a moment.
+        let deadline = Date().addingTimeInterval(5)
+        while freed != nil && Date() < deadline { usleep(10_000) }
+        XCTAssertNil(freed, "the sink outlived its output")
+    }
 }
