@@ -34,8 +34,8 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
     /// Through the page cache: bytes after which the disk writes are started.
     static let flushBehindBytes: Int64 = 8 << 20
 
-    public let fd: Int32
-    public let path: String
+    private let fd: Int32
+    private let path: String
     /// The chunk being filled, and how much of it is.
     private var current: UnsafeMutableRawPointer
     private var filled = 0
@@ -196,7 +196,7 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
         do {
             try DirectFileSink.writeAll(fd, UnsafeRawPointer(chunk), DirectFileSink.chunkBytes, at: at, path: path)
         } catch {
-            return .failed(error as? OutputError ?? OutputError(path: path, reason: "\(error)"))
+            return .failed(error)
         }
         let end = at + Int64(DirectFileSink.chunkBytes)
         if end - unflushed >= DirectFileSink.flushBehindBytes {
@@ -208,7 +208,8 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
     }
 
     /// `pwrite` until every byte is written, retrying `EINTR`.
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, at start: Int64, path: String) throws {
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, at start: Int64,
+                                 path: String) throws(OutputError) {
         var done = 0
         while done < count {
             let n = pwrite(fd, bytes + done, count - done, off_t(start) + done)
