@@ -110,7 +110,9 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
         guard filled > 0 else { return }
         // The last chunk is not a whole one: O_DIRECT would refuse its size.
         if wasDirect { _ = DirectFileSink.turnDirect(fd, on: false) }
-        try DirectFileSink.writeAll(fd, UnsafeRawPointer(current), filled, at: offset, path: path)
+        if let code = WholeWrite.write(fd, current, filled, at: offset) {
+            throw OutputError(path: path, reason: errnoDescription(code))
+        }
         offset += Int64(filled)
         filled = 0
     }
@@ -193,10 +195,8 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
             refused = n < 0 && errno == EINVAL
             if refused { _ = DirectFileSink.turnDirect(fd, on: false) }
         }
-        do {
-            try DirectFileSink.writeAll(fd, UnsafeRawPointer(chunk), DirectFileSink.chunkBytes, at: at, path: path)
-        } catch {
-            return .failed(error)
+        if let code = WholeWrite.write(fd, chunk, DirectFileSink.chunkBytes, at: at) {
+            return .failed(OutputError(path: path, reason: errnoDescription(code)))
         }
         let end = at + Int64(DirectFileSink.chunkBytes)
         if end - unflushed >= DirectFileSink.flushBehindBytes {
@@ -205,20 +205,6 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
             unflushed = end
         }
         return refused ? .refused : .written
-    }
-
-    /// `pwrite` until every byte is written, retrying `EINTR`.
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, at start: Int64,
-                                 path: String) throws(OutputError) {
-        var done = 0
-        while done < count {
-            let n = pwrite(fd, bytes + done, count - done, off_t(start) + done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path, reason: errnoDescription())
-            }
-            done += n
-        }
     }
 
     /// Sets or clears `O_DIRECT` on `fd`; false where that is refused (and off Linux).

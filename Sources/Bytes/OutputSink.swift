@@ -23,7 +23,7 @@ public func errnoDescription(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
 
-/// Writes to a file descriptor, retrying short writes and `EINTR`.
+/// Writes to a file descriptor at its position, each piece whole (`WholeWrite`).
 public final class FileDescriptorSink: OutputSink {
     public let fd: Int32
     public let path: String
@@ -35,18 +35,9 @@ public final class FileDescriptorSink: OutputSink {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard var p = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            let n = Glibc.write(fd, p, left)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path, reason: errnoDescription())
-            }
-            p += n
-            left -= n
-            bytesWritten += Int64(n)
-        }
+        guard let p = bytes.baseAddress else { return }
+        if let code = WholeWrite.write(fd, p, bytes.count) { throw OutputError(path: path, reason: errnoDescription(code)) }
+        bytesWritten += Int64(bytes.count)
     }
 }
 

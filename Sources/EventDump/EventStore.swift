@@ -78,16 +78,8 @@ final class EventStore {
             }
             spoolFD = fd
         }
-        var written = 0
-        let bytes = spoolBuffer.readable
-        while written < bytes.count {
-            let n = write(spoolFD, bytes.baseAddress! + written, bytes.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                spoolError = errnoDescription()
-                break
-            }
-            written += n
+        if let code = WholeWrite.write(spoolFD, spoolBuffer.base, spoolBuffer.count) {
+            spoolError = errnoDescription(code)
         }
         spoolSize += Int64(spoolBuffer.count)
         spoolBuffer.removeAll()

@@ -286,12 +286,7 @@ final class FuzzDump: @unchecked Sendable {
         let path = root + "/" + relativePath
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         check(fd >= 0, "cannot create \(path)")
-        var done = 0
-        while done < data.count {
-            let n = Glibc.write(fd, data.baseAddress! + done, data.count - done)
-            check(n > 0, "cannot write \(path)")
-            done += n
-        }
+        if let base = data.baseAddress { check(WholeWrite.write(fd, base, data.count) == nil, "cannot write \(path)") }
         close(fd)
         return path
     }

@@ -28,18 +28,10 @@ enum StandardStreams {
     static func write(_ fd: Int32, _ text: String) -> Bool {
         var text = text
         return text.withUTF8 { utf8 in
-            guard var p = utf8.baseAddress else { return true }
-            var left = utf8.count
-            while left > 0 {
-                let n = Glibc.write(fd, p, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                p += n
-                left -= n
-            }
-            return true
+            guard let p = utf8.baseAddress else { return true }
+            guard let code = WholeWrite.write(fd, p, utf8.count) else { return true }
+            errno = code
+            return false
         }
     }
 

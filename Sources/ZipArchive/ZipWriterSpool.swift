@@ -30,21 +30,12 @@ final class ZipSpoolFile {
     }
 
     func append(_ bytes: UnsafeRawBufferPointer) throws {
-        guard var p = bytes.baseAddress, fd >= 0 else {
+        guard let p = bytes.baseAddress, fd >= 0 else {
             if fd < 0 { throw ZipWriterError.usage("spool file used after close") }
             return
         }
-        var left = bytes.count
-        while left > 0 {
-            let n = writeFD(fd, p, left)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ZipWriterError.spool("write", errnoDescription())
-            }
-            p += n
-            left -= n
-            size += Int64(n)
-        }
+        if let code = WholeWrite.write(fd, p, bytes.count) { throw ZipWriterError.spool("write", errnoDescription(code)) }
+        size += Int64(bytes.count)
     }
 
     /// Reads `count` bytes at `offset` into `buffer` (appending).
@@ -62,16 +53,6 @@ final class ZipSpoolFile {
         }
         buffer.commit(count)
     }
-}
-
-@inline(__always) private func writeFD(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(fd, p, n)
-    #elseif canImport(Musl)
-    return Musl.write(fd, p, n)
-    #else
-    return Darwin.write(fd, p, n)
-    #endif
 }
 
 @inline(__always) private func closeFD(_ fd: Int32) -> Int32 {
