@@ -41,8 +41,10 @@ let package = Package(
 
         // One zlib inflate stream's set-up and tear-down, for every reader of compressed bytes.
         .target(name: "ZlibStream", dependencies: ["CZlib"]),
+        // Locks, conditions and threads on pthreads: Foundation's would load all of Foundation.
+        .target(name: "Threads"),
         // Raw byte buffers, buffered file output, byte-string keys.
-        .target(name: "Bytes", swiftSettings: hotPath),
+        .target(name: "Bytes", dependencies: ["Threads"], swiftSettings: hotPath),
         // ISO 8601 parsing, UTC / zone formatting, Excel serials.
         .target(name: "Timestamps", swiftSettings: hotPath),
         // Strict RFC 8259 scanning over raw bytes, and a small value tree for payloads and catalogs.
@@ -52,7 +54,7 @@ let package = Package(
         // The API request: path, payload, field rules and error bodies (SPEC §3).
         .target(name: "StepRequest", dependencies: ["Bytes", "JSONScan", "Timestamps"]),
         // The dump: catalog, event files, gzip, NDJSON / JSON arrays, parallel scanning.
-        .target(name: "EventDump", dependencies: ["Bytes", "CZlib", "ZlibStream", "JSONScan", "Events"], swiftSettings: hotPath),
+        .target(name: "EventDump", dependencies: ["Threads", "Bytes", "CZlib", "ZlibStream", "JSONScan", "Events"], swiftSettings: hotPath),
         // Which events answer the request (SPEC §4).
         .target(name: "Selection", dependencies: ["Bytes", "Timestamps", "Events", "StepRequest", "EventDump"], swiftSettings: hotPath),
         // The 31 output columns and their cell values (SPEC §5).
@@ -60,14 +62,14 @@ let package = Package(
         // CSV output (SPEC §6).
         .target(name: "CSVWriter", dependencies: ["Bytes", "Table"], swiftSettings: hotPath),
         // Zip container: writing with zlib deflate, reading back with inflate.
-        .target(name: "ZipArchive", dependencies: ["Bytes", "CZlib", "ZlibStream"], swiftSettings: hotPath),
+        .target(name: "ZipArchive", dependencies: ["Threads", "Bytes", "CZlib", "ZlibStream"], swiftSettings: hotPath),
         // SpreadsheetML parts (SPEC §7).
         .target(name: "XLSXWriter", dependencies: ["Bytes", "Table", "Timestamps", "ZipArchive"], swiftSettings: hotPath),
         // Reading an export back (the `inspect` command, tests).
         .target(name: "XLSXReader", dependencies: ["Bytes", "ZipArchive", "CLibXML2", "Timestamps"]),
         // The engine: one request (or a batch) from dump to finished file.
         .target(name: "StepExport", dependencies: [
-            "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection", "Table",
+            "Threads", "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection", "Table",
             "CSVWriter", "XLSXWriter",
         ], swiftSettings: hotPath),
         // Synthetic dumps for the demo, tests and benchmarks (`stepexport generate`).
@@ -79,7 +81,7 @@ let package = Package(
         ]),
         // `stepexport serve`: the API over HTTP (SPEC §11), on Hummingbird; the only target that needs it.
         .target(name: "StepExportServer", dependencies: [
-            "Bytes", "StepExport", "StepRequest", "JSONScan",
+            "Threads", "Bytes", "StepExport", "StepRequest", "JSONScan",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -88,7 +90,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "StepExportCLI", dependencies: [
-            "Bytes", "StepRequest", "EventDump", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator", "StepExportServer",
+            "Threads", "Bytes", "StepRequest", "EventDump", "CSVWriter", "StepExport", "XLSXReader", "DumpGenerator", "StepExportServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -97,7 +99,7 @@ let package = Package(
         // memory), skipping or failing for a missing tool. Not a product: only the tests link it.
         .target(name: "StepExportTestSupport", path: "Tests/StepExportTestSupport"),
         .testTarget(name: "StepExportTests", dependencies: [
-            "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
+            "Threads", "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
             "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport",
             "DumpGenerator", "FuzzTargets", "StepExportTestSupport",
         ]),

@@ -5,6 +5,7 @@
  *   cc -O2 -pthread -o /tmp/direct_io Benchmarks/tools/direct_io.c
  *   /tmp/direct_io write 91 /path/on/the/disk/x.out          # 91 MiB, cached, then direct
  *   /tmp/direct_io read /path/on/the/disk/x.out 512 2        # 512 KiB reads, 2 threads
+ *   /tmp/direct_io writers 91 /path/on/the/disk/x.out 1024 2 # 91 MiB direct, 1 MiB writes, 2 threads
  *
  * Writes are 1 MiB from one aligned buffer, as the sink's. Memory the page cache needs is fresh
  * or just freed depending on what ran before: run it after a sleep of 10 s, and right after
@@ -48,6 +49,20 @@ static void write_file(const char *path, long mib, int direct) {
 static int read_fd, threads;
 static long file_size, piece;
 
+/* Direct writes from several threads at once (more requests in flight); thread i writes the
+ * pieces i, i + threads, ... */
+static int write_fd;
+static void *write_share(void *arg) {
+    long first = (long)arg;
+    void *buffer;
+    if (posix_memalign(&buffer, alignment, piece) != 0) { perror("posix_memalign"); exit(1); }
+    memset(buffer, 'x', piece);
+    for (long at = first * piece; at < file_size; at += threads * piece)
+        if (pwrite(write_fd, buffer, piece, at) != piece) { perror("pwrite"); exit(1); }
+    free(buffer);
+    return NULL;
+}
+
 static void *read_share(void *arg) {
     long first = (long)arg;
     void *buffer;
@@ -80,6 +95,30 @@ int main(int argc, char **argv) {
         printf("direct read, %ld KiB pieces, %d threads: %.3f s, %.0f MB/s\n", piece >> 10, threads, s, file_size / 1e6 / s);
         return 0;
     }
-    fprintf(stderr, "usage: %s write MIB PATH | read PATH PIECE_KIB THREADS\n", argv[0]);
+    if (argc == 6 && strcmp(argv[1], "writers") == 0) {
+        file_size = atol(argv[2]) << 20;
+        piece = atol(argv[4]) << 10;
+        threads = atoi(argv[5]);
+        if (piece <= 0 || piece % alignment || file_size % piece || threads < 1 || threads > 64) {
+            fprintf(stderr, "bad size, piece or threads\n");
+            return 64;
+        }
+        unlink(argv[3]);
+        double t0 = now();
+        write_fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0644);
+        if (write_fd < 0) { perror("open"); return 1; }
+        pthread_t t[64];
+        for (long i = 0; i < threads; i++) pthread_create(&t[i], NULL, write_share, (void *)i);
+        for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
+        if (fsync(write_fd) != 0) { perror("fsync"); return 1; }
+        double s = now() - t0;
+        close(write_fd);
+        unlink(argv[3]);
+        printf("direct write and fsync, %ld KiB pieces, %d threads: %.3f s, %.0f MB/s\n", piece >> 10, threads, s,
+               file_size / 1e6 / s);
+        return 0;
+    }
+    fprintf(stderr, "usage: %s write MIB PATH | read PATH PIECE_KIB THREADS | writers MIB PATH PIECE_KIB THREADS\n",
+            argv[0]);
     return 64;
 }

@@ -1,4 +1,5 @@
-import Foundation // Thread, NSCondition
+import FoundationEssentials
+import Threads
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -45,7 +46,7 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
     private var writerStarted = false
 
     // Shared with the writing thread, under `condition`.
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var free: [UnsafeMutableRawPointer] = []
     private var queue: [(chunk: UnsafeMutableRawPointer, offset: Int64)] = []
     private var failure: OutputError?
@@ -148,9 +149,7 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
         free = (1..<DirectFileSink.chunkCount).map { _ in DirectFileSink.newChunk() }
         writerRunning = true
         writerStarted = true
-        let thread = Thread { [self] in writeQueued() }
-        thread.name = "output writer"
-        thread.start()
+        Threads.start(name: "output writer") { [self] in writeQueued() }
     }
 
     /// The writing thread: writes queued chunks in order until stopped.

@@ -10,6 +10,13 @@ import Darwin
 /// close-on-exec (a process the engine starts does not inherit it). `StepExport.TemporaryFiles`
 /// adds the registry an interrupt cleans up.
 public enum TemporaryFile {
+    /// The system's folder for temporary files: `$TMPDIR` if set, else `/tmp`, with a trailing
+    /// slash (as Foundation's `NSTemporaryDirectory` gives it).
+    public static var systemDirectory: String {
+        guard let value = getenv("TMPDIR").map({ String(cString: $0) }), !value.isEmpty else { return "/tmp/" }
+        return value.hasSuffix("/") ? value : value + "/"
+    }
+
     /// A new file from `template`: its descriptor and path; nil, with `errno` set, when it cannot
     /// be created.
     public static func create(template: String) -> (fd: Int32, path: String)? {

@@ -1,6 +1,7 @@
-import Timestamps
 import Bytes
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Timestamps
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -135,8 +136,8 @@ public enum DumpGenerator {
                 fileDay = day
                 inFile = 0
                 let (y, m, d) = Civil.date(days: day)
-                let folder = String(format: "events/%04d/%02d", y, m)
-                let name = String(format: "%@/%02d-%04d.ndjson", folder, d, part)
+                let folder = printfText("events/%04ld/%02ld", Int(y), Int(m))
+                let name = folder + printfText("/%02ld-%04ld.ndjson", Int(d), Int(part))
                 try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
                 file = try FileOutput(path: root.appendingPathComponent(name).path)
                 files.append(name)
@@ -158,8 +159,12 @@ public enum DumpGenerator {
     }
 
     static func write(_ text: String, to url: URL) throws {
-        do { try Data(text.utf8).write(to: url) } catch {
-            throw Failure.io("Cannot write \(url.path): \(error.localizedDescription)")
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure.io("Cannot write \(url.path): \(errnoDescription())") }
+        defer { close(fd) }
+        var text = text
+        if let code = text.withUTF8({ $0.isEmpty ? nil : WholeWrite.write(fd, $0.baseAddress!, $0.count) }) {
+            throw Failure.io("Cannot write \(url.path): \(errnoDescription(code))")
         }
     }
 }

@@ -1,7 +1,7 @@
 import Bytes
 import CZlib
+import FoundationEssentials
 import Timestamps
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -139,11 +139,11 @@ struct LayoutWriter {
     private func fileName(_ n: Int, of count: Int, firstDay: Int32, partOfDay: Range<Int>) -> String {
         let ext = gzip ? "ndjson.gz" : "ndjson"
         if files != nil {
-            return String(format: "events/part-%03d/%03d/%05d.%@", n / 64, n / 8, n, ext)
+            return printfText("events/part-%03ld/%03ld/%05ld.", Int(n / 64), Int(n / 8), Int(n)) + ext
         }
         if layout != .time { return "events/\(layout.rawValue).\(ext)" }
         let (y, m, d) = Civil.date(days: Int64(firstDay))
-        return String(format: "events/%04d/%02d/%02d-%05d.%@", y, m, d, n, ext)
+        return printfText("events/%04ld/%02ld/%02ld-%05ld.", Int(y), Int(m), Int(d), Int(n)) + ext
     }
 
     /// A hash of the event's flow (SPEC §4: the first non-empty of `dim1`, `session_id`,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A ready request against a generated dump, and how many rows it must answer.
 public struct GeneratedRequest: Sendable {
@@ -92,7 +92,7 @@ extension DumpGenerator {
 
         // A batch manifest (SPEC §10) running every request; outputs land in requests/out/.
         let jobs = requests.map { r -> String in
-            let payload = r.payload.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            let payload = r.payload.split(separator: "\n").map { $0.trimmingSpaces() }.joined(separator: " ")
             return "    {\"organization_id\": \"\(r.organizationID)\", \"workflow_id\": \"\(r.workflowID)\", \"step_index\": \(r.stepIndex),\n"
                 + "     \"payload\": \(payload),\n     \"output\": \"out/\(r.name).\(r.format)\"}"
         }

@@ -1,6 +1,13 @@
 import Bytes
-import Foundation
+import FoundationEssentials
 import JSONScan
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A workflow's type, which decides the event key that identifies its actions (SPEC §4).
 public enum WorkflowType: String, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Threads
 
 /// The buffers NDJSON chunks are read into, reused rather than freed: a scan cycles through a
 /// few dozen megabytes instead of asking malloc for megabyte after megabyte from several threads, which
@@ -9,7 +10,7 @@ final class ChunkBuffers: @unchecked Sendable {
     /// buffer of its own, freed after use.
     let size: Int
     private let limit: Int
-    private let lock = NSLock()
+    private let lock = Lock()
     private var free: [UnsafeMutablePointer<UInt8>] = []
 
     init(size: Int, limit: Int) {

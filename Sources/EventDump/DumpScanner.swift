@@ -1,5 +1,8 @@
-import Foundation
+import Bytes
+import Dispatch
 import Events
+import FoundationEssentials
+import Threads
 
 public struct ScanOptions: Sendable {
     /// Skip malformed events (counted and reported) instead of failing (SPEC §9).
@@ -13,7 +16,7 @@ public struct ScanOptions: Sendable {
     /// Asked before each event file: true ends the scan with `ScanStopped` (a server's client went away).
     public var shouldStop: (@Sendable () -> Bool)?
     /// Where the spool files go: the kept events of gzip files, read again after the scan.
-    public var temporaryDirectory = NSTemporaryDirectory()
+    public var temporaryDirectory = TemporaryFile.systemDirectory
 
     public init(skipInvalid: Bool = false) { self.skipInvalid = skipInvalid }
 }
@@ -46,7 +49,7 @@ public enum DumpScanner {
         let group = DispatchGroup()
         for (visitor, store) in zip(visitors, stores) {
             group.enter()
-            let thread = Thread {
+            Threads.start(name: "scan", stackBytes: 8 << 20) {
                 var lines = LineScanner(visitor: visitor, store: store, errors: errors)
                 var arrayEvents = 0
                 while let (number, task) = queue.pop() {
@@ -67,8 +70,6 @@ public enum DumpScanner {
                 counts.add(lines.events + arrayEvents)
                 group.leave()
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         var tasks = 0
         func push(_ task: ScanTask) {
@@ -117,7 +118,7 @@ public enum DumpScanner {
 /// measures against the files' sizes. Read from any thread (a progress display polls it); the
 /// scan adds to it a few times per 4 MiB.
 public final class ScanProgress: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var total: Int64 = 0
     private var onDisk: Int64 = 0
 
@@ -144,7 +145,7 @@ public final class ScanProgress: @unchecked Sendable {
 }
 
 private final class EventCounts: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private(set) var total = 0
     func add(_ n: Int) { lock.lock(); total += n; lock.unlock() }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Threads
 
 /// Collects what went wrong during a scan from every thread, keeping what SPEC §9 reports: the
 /// first problem in dump order, and (with `--skip-invalid`) how many events were skipped.
@@ -12,7 +13,7 @@ final class ScanErrors: @unchecked Sendable {
         let reason: String
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var firstEvent: EventProblem?
     private var firstFatal: (position: DumpPosition, error: DumpError)?
     private(set) var skipped = 0

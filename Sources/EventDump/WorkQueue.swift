@@ -1,10 +1,11 @@
-import Foundation
+import FoundationEssentials
+import Threads
 
 /// A bounded first-in first-out queue between the reading thread and the scanning threads:
 /// `push` waits while it is full, so reading never runs far ahead of scanning (memory stays
 /// bounded); `pop` waits while it is empty and returns nil once it is closed and drained.
 final class WorkQueue<Item>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     /// Popped slots are set to nil at once, so a popped item is not kept alive by the queue.
     private var items: [Item?] = []
     private var head = 0

@@ -2,7 +2,7 @@ import Bytes
 import CSVWriter
 import EventDump
 import Events
-import Foundation
+import FoundationEssentials
 import JSONScan
 import StepExport
 import StepRequest
@@ -10,6 +10,13 @@ import Table
 import Timestamps
 import XLSXReader
 import ZipArchive
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The entry points of the fuzzers in `Fuzz/` (one libFuzzer executable per target) and of the
 /// corpus regression test (`FuzzCorpusTests`), which feeds every file of `Fuzz/Corpus/<name>/`
@@ -277,7 +284,7 @@ final class FuzzDump: @unchecked Sendable {
     let root: String
 
     private init() {
-        root = NSTemporaryDirectory() + "/stepexport-fuzz-\(getpid())"
+        root = TemporaryFile.systemDirectory + "/stepexport-fuzz-\(getpid())"
         try? FileManager.default.createDirectory(atPath: root + "/events", withIntermediateDirectories: true)
     }
 
@@ -301,7 +308,8 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) {
 }
 
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("fuzz invariant broken: \(message)\n".utf8))
+    var text = "fuzz invariant broken: \(message)\n"
+    _ = text.withUTF8 { WholeWrite.write(2, $0.baseAddress!, $0.count) }
     abort()
 }
 

@@ -1,9 +1,11 @@
 import Bytes
+import Dispatch
 import EventDump
-import Foundation
+import FoundationEssentials
 import JSONScan
 import Selection
 import StepRequest
+import Threads
 
 /// A batch manifest that cannot be used at all (SPEC §10): no jobs run.
 public struct ManifestError: Error, CustomStringConvertible {
@@ -24,7 +26,7 @@ public struct BatchOutcome: Sendable {
         switch result {
         case .success(let r):
             var line = "{\"job\":\(job),\"status\":200,\"output\":\(ErrorBodyJSON.quoted(output)),"
-                + "\"rows\":\(r.rows),\"bytes\":\(r.bytes),\"seconds\":\(String(format: "%.3f", r.seconds))"
+                + "\"rows\":\(r.rows),\"bytes\":\(r.bytes),\"seconds\":\(printfText("%.3f", r.seconds))"
             if r.cutCells > 0 { line += ",\"cut_cells\":\(r.cutCells)" }
             if r.skipped > 0 {
                 line += ",\"skipped\":\(r.skipped),\"first_skipped\":\(ErrorBodyJSON.quoted(r.firstSkipped ?? ""))"
@@ -95,7 +97,7 @@ public enum Batch {
         }
 
         var outcomes = [BatchOutcome?](repeating: nil, count: jobs.count)
-        let lock = NSLock()
+        let lock = Lock()
         let next = AtomicCounter()
         let workers = max(1, min(parallelJobs, jobs.count))
         // Jobs written side by side share the cores; a job alone gets them all.
@@ -189,7 +191,7 @@ public enum Batch {
 }
 
 final class AtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var value = 0
     /// Returns the value before adding one.
     func increment() -> Int {

@@ -1,5 +1,13 @@
 import Bytes
-import Foundation
+import FoundationEssentials
+import Threads
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where a batch's jobs write, settled before any job runs (SPEC §10): every output resolved —
 /// `.`, `..` and symbolic links — and the manifest refused when two jobs share an output, when an
@@ -128,7 +136,7 @@ struct BatchOutputs {
 
 /// The folders a batch has made for its outputs: each is made once, whichever job comes first.
 private final class MadeFolders: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var problems: [String: String?] = [:]
 
     /// `make`'s answer for `folder`, from the first call.

@@ -1,11 +1,12 @@
-import Foundation
+import FoundationEssentials
 import StepRequest
+import Threads
 
 /// Lets another thread abandon a running export: `stepexport serve` cancels the export of a client
 /// that went away. The scan asks before each event file, the writer before each batch of rows; an
 /// abandoned export removes its temporary file and answers `RequestError.cancelled`.
 public final class ExportCancellation: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var cancelled = false
 
     public init() {}

@@ -1,7 +1,7 @@
 import Bytes
 import CSVWriter
 import EventDump
-import Foundation
+import FoundationEssentials
 import Table
 import XLSXWriter
 
@@ -24,7 +24,7 @@ public struct ExportOptions: Sendable {
     /// Data rows per XLSX sheet (Excel's limit; lowered only by tests).
     public var sheetRowLimit = XLSXOptions.maxSheetRows
     /// Where spool files (events of gzip files kept for the writing stage) and spilled runs go.
-    public var temporaryDirectory = NSTemporaryDirectory()
+    public var temporaryDirectory = TemporaryFile.systemDirectory
     /// Counts bytes read and rows written for a progress display (nil: not counted).
     public var progress: ExportProgress?
     /// Files the request reads besides the dump's own (the payload file, a batch's manifest): the

@@ -1,5 +1,6 @@
 import EventDump
-import Foundation
+import FoundationEssentials
+import Threads
 
 /// How far an export (or a batch) has got, for a progress display (SPEC §8: long runs on a
 /// terminal show progress). The scan and the writer loop add to it; a display reads it from
@@ -7,7 +8,7 @@ import Foundation
 public final class ExportProgress: @unchecked Sendable {
     /// Bytes of event data read so far.
     public let scan = ScanProgress()
-    private let lock = NSLock()
+    private let lock = Lock()
     private var written = 0
     private var toWrite = 0
     /// Rows written during the scan, before their number is known.

@@ -2,7 +2,7 @@ import Bytes
 import CSVWriter
 import EventDump
 import Events
-import Foundation
+import FoundationEssentials
 import Selection
 import StepRequest
 import Table
@@ -167,7 +167,7 @@ public enum Exporter {
         case .xlsx:
             var xlsx = XLSXOptions(stepIndexText: prepared.request.stepIndexText, title: prepared.workflow.name,
                                    created: prepared.request.intervalStart,
-                                   temporaryDirectory: temporaryDirectory ?? NSTemporaryDirectory())
+                                   temporaryDirectory: temporaryDirectory ?? TemporaryFile.systemDirectory)
             xlsx.sheetRowLimit = options.sheetRowLimit
             return try XLSXTable(sink: sink, options: xlsx)
         }

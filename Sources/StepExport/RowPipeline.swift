@@ -1,9 +1,11 @@
 import Bytes
+import Dispatch
 import EventDump
 import Events
-import Foundation
+import FoundationEssentials
 import Selection
 import Table
+import Threads
 
 /// The writing stage's heavy part — reading each answer row's event back, parsing it, rendering
 /// its cells and encoding them — spread over threads. The answer rows are cut into batches in
@@ -78,7 +80,7 @@ final class RowPipeline: @unchecked Sendable {
     private let makeRenderer: () -> Renderer
     private let workers: Int
     private let inFlight: Int
-    private let condition = NSCondition()
+    private let condition = Condition()
     /// Batches waiting for a worker, oldest first.
     private var queue: [Batch] = []
     private var stopping = false
@@ -99,11 +101,10 @@ final class RowPipeline: @unchecked Sendable {
         if workers == 0 { return try runHere(selection, write: write) }
         for _ in 0..<workers {
             finished.enter()
-            let thread = Thread { [self] in
+            Threads.start(name: "row rendering") { [self] in
                 work()
                 finished.leave()
             }
-            thread.start()
         }
         defer {
             condition.lock()

@@ -1,9 +1,10 @@
 import Bytes
 import EventDump
 import Events
-import Foundation
+import FoundationEssentials
 import Selection
 import Table
+import Threads
 import Timestamps
 
 /// Renders the answer rows while the dump is being scanned, and writes them in the answer's
@@ -113,7 +114,7 @@ final class RowStream: @unchecked Sendable {
     static let maximumSegmentBytes = 16 << 20
 
     private let window: Int
-    private let condition = NSCondition()
+    private let condition = Condition()
     /// Handed-in segments waiting for the ones before them, by unit number.
     private var ready: [Int: Segment] = [:]
     private var free: [Segment] = []

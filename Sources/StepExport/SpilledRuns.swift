@@ -1,8 +1,15 @@
 import Bytes
 import EventDump
-import Foundation
+import FoundationEssentials
 import Selection
 import Timestamps
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Rendered rows spilled to disk as sorted runs, for a dump whose rows do not come in time
 /// order: each run is the rows of a few scan units (`RowReorder.segmentsPerRun`) merged into the

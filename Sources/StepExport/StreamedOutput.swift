@@ -1,5 +1,5 @@
 import Bytes
-import Foundation
+import FoundationEssentials
 import Selection
 import StepRequest
 import Table

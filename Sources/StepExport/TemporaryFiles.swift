@@ -1,5 +1,13 @@
 import Bytes
-import Foundation
+import FoundationEssentials
+import Threads
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Every temporary file the process has open, so that an interrupt (SIGINT, SIGTERM) can remove
 /// them before exiting: no partial output is left behind.
@@ -8,7 +16,7 @@ import Foundation
 /// lock until the process exits, so no file can appear between the clean-up and the exit.
 public final class TemporaryFiles: @unchecked Sendable {
     public static let shared = TemporaryFiles()
-    private let lock = NSLock()
+    private let lock = Lock()
     private var paths: Set<String> = []
 
     /// Creates a file from an `mkstemp` template (ending in `XXXXXX`) and registers it; nil with

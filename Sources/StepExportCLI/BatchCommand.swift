@@ -1,6 +1,6 @@
 import ArgumentParser
 import Bytes
-import Foundation
+import FoundationEssentials
 import StepExport
 
 struct BatchCommand: ParsableCommand {

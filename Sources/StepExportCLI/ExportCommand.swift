@@ -1,8 +1,15 @@
 import ArgumentParser
 import Bytes
-import Foundation
+import FoundationEssentials
 import StepExport
 import StepRequest
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -97,7 +104,7 @@ struct ExportCommand: ParsableCommand {
 private let formatExtensions: Set<String> = ["csv", "tsv", "xlsx", "xls", "xlsm", "ods"]
 
 func extensionWarning(_ path: String, _ format: OutputFormat) -> String? {
-    let ext = (path as NSString).pathExtension.lowercased()
+    let ext = pathExtension(path).lowercased()
     guard formatExtensions.contains(ext), ext != format.rawValue else { return nil }
     return "\(path) ends in .\(ext) but the answer is \(format.rawValue.uppercased()) (the payload's \"format\")"
 }

@@ -1,6 +1,14 @@
 import ArgumentParser
+import Bytes
 import DumpGenerator
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,14 +69,14 @@ struct GenerateCommand: ParsableCommand {
             printError("stepexport: \(failure)")
             throw ExitCode(failure.isUsage ? 64 : 74)
         }
-        var lines = [String(format: "generated %d events, %d files, %.1f MB in %.2f s (%.0f MB/s) → %@",
-                            report.events, report.files.count, Double(report.bytes) / 1e6, report.seconds,
-                            Double(report.bytes) / 1e6 / max(report.seconds, 1e-9), output)]
+        var lines = [printfText("generated %ld events, %ld files, %.1f MB in %.2f s (%.0f MB/s) → ",
+                                report.events, report.files.count, Double(report.bytes) / 1e6, report.seconds,
+                                Double(report.bytes) / 1e6 / max(report.seconds, 1e-9)) + output]
         lines.append("request\torganization_id\tworkflow_id\tstep\tformat\trows")
         for r in report.requests {
             lines.append("\(r.name)\t\(r.organizationID)\t\(r.workflowID)\t\(r.stepIndex)\t\(r.format)\t\(r.expectedRows)")
         }
-        lines.append("payloads and README: \((output as NSString).appendingPathComponent("requests"))")
+        lines.append("payloads and README: \(output.hasSuffix("/") ? output : output + "/")requests")
         print(lines.joined(separator: "\n"))
     }
 }

@@ -1,7 +1,14 @@
 import ArgumentParser
 import Bytes
-import Foundation
+import FoundationEssentials
 import XLSXReader
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,13 @@
-import Foundation
+import FoundationEssentials
 import StepExport
+import Threads
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Every signal whose default action ends the process (SPEC §8) stops it promptly, removing
 /// every temporary file first so that no partial output is left; the exit status is 128 + the
@@ -28,7 +36,7 @@ enum Interrupts {
         sigemptyset(&set)
         for sig in terminating { sigaddset(&set, sig) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
-        let waiter = Thread { [set] in
+        Threads.start(name: "signal waiter") { [set] in
             var set = set
             var sig: Int32 = 0
             while sigwait(&set, &sig) != 0 {}
@@ -37,6 +45,5 @@ enum Interrupts {
             writeStandardError("stepexport: interrupted: \(whatBecameOfTheOutput)\n")
             _exit(128 + sig)
         }
-        waiter.start()
     }
 }

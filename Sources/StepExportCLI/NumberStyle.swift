@@ -1,4 +1,12 @@
-import Foundation
+import Bytes
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How the command writes numbers for people — the progress line and the summary line alike:
 /// counts with thousands separators, sizes in MB (10^6 bytes) with one decimal, durations as
@@ -23,7 +31,7 @@ enum NumberStyle {
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded(.up))
         let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60)
-        return h > 0 ? String(format: "%d:%02d:%02d", h, m, sec) : String(format: "%d:%02d", m, sec)
+        return h > 0 ? printfText("%ld:%02ld:%02ld", h, m, sec) : printfText("%ld:%02ld", m, sec)
     }
 
     /// 0.4 of 1 → "40%" (never 100% before the end).

@@ -1,5 +1,14 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import StepExport
+import Threads
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The progress line of a long run on a terminal (SPEC §8), on standard error. While the dump is
 /// read — bytes as they lie on disk (compressed bytes for gzip) out of the event files' total:
@@ -31,7 +40,7 @@ final class ProgressDisplay {
     private var writingSince: DispatchTime?
 
     /// Whether a line is on the screen now; an interrupt erases it before exiting.
-    private static let lock = NSLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var lineShown = false
 
     /// A running display, or nil when progress is not to be shown. `totalBytes` is asked only

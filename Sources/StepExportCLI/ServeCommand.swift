@@ -1,7 +1,9 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Logging
 import StepExportServer
+import Threads
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -96,7 +98,7 @@ struct ServeCommand: ParsableCommand {
 
 /// How the server task ended, handed to the waiting main thread.
 private final class ServeOutcome: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var stored: Error?
     func set(_ error: Error) { lock.lock(); stored = error; lock.unlock() }
     var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }

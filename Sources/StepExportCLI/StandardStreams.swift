@@ -1,6 +1,13 @@
 import ArgumentParser
 import Bytes
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Standard input, output and error through plain `read` / `write`: a stream that is closed, full
 /// or a directory is an error to report (or an exit code), never a crash (SPEC §8) — Foundation's

@@ -1,5 +1,12 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @main
 struct StepExportCommand: ParsableCommand {
@@ -39,7 +46,7 @@ struct StepExportCommand: ParsableCommand {
             writeStandardError("Error: \(error.message)\n"
                                + "Usage: \(usageString(for: subcommand))\n"
                                + "  See 'stepexport help \(subcommand.configuration.commandName ?? "")' for more help.\n")
-            Foundation.exit(ExitCode.validationFailure.rawValue)
+            Glibc.exit(ExitCode.validationFailure.rawValue)
         } catch {
             exit(withError: error)
         }

@@ -1,3 +1,5 @@
+import Bytes
+
 /// The one route of SPEC §11:
 /// `/api/reporting/workflow/v1/orgs/<org>/workflows/<workflow>/step/<n>/download/`.
 struct DownloadRoute: Equatable {
@@ -13,9 +15,9 @@ struct DownloadRoute: Equatable {
         guard parts.count == 13, parts[0].isEmpty, parts[1] == "api", parts[2] == "reporting",
               parts[3] == "workflow", parts[4] == "v1", parts[5] == "orgs", parts[7] == "workflows",
               parts[9] == "step", parts[11] == "download", parts[12].isEmpty,
-              let org = String(parts[6]).removingPercentEncoding,
-              let workflow = String(parts[8]).removingPercentEncoding,
-              let step = String(parts[10]).removingPercentEncoding else { return nil }
+              let org = percentDecoded(parts[6]),
+              let workflow = percentDecoded(parts[8]),
+              let step = percentDecoded(parts[10]) else { return nil }
         organizationID = org
         workflowID = workflow
         stepIndex = step

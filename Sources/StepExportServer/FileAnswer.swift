@@ -1,7 +1,14 @@
 import Bytes
-import Foundation
+import FoundationEssentials
 import StepExport
 import StepRequest
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A finished export, opened for sending: the file was made whole in a temporary file first (the
 /// status is known only then, SPEC §11), opened, and unlinked at once, so that it is gone from

@@ -1,10 +1,11 @@
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
 import StepExport
 import StepRequest
+import Threads
 
 /// Maps each HTTP request to the engine and back (SPEC §11): route, method, authentication,
 /// body, then `Exporter.run` through the concurrency gate; CORS headers and one log line on
@@ -151,9 +152,7 @@ struct ServeResponder: HTTPResponder {
 /// event loop or a Swift concurrency thread.
 func offEventLoops<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        let thread = Thread { continuation.resume(returning: work()) }
-        thread.stackSize = 8 << 20
-        thread.start()
+        Threads.start(stackBytes: 8 << 20) { continuation.resume(returning: work()) }
     }
 }
 

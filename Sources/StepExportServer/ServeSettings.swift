@@ -1,5 +1,12 @@
-import Foundation
+import FoundationEssentials
 import StepExport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What `stepexport serve` was asked for (SPEC §11), and the limits it keeps.
 public struct ServeSettings: Sendable {

@@ -1,10 +1,18 @@
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
 import StepExport
+import Threads
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `stepexport serve` (SPEC §11): the download endpoint over HTTP/1.1, from a dump.
 public enum Server {
@@ -63,7 +71,7 @@ public enum Server {
 
 /// Whether the server got as far as listening (a failure before that is not a shutdown).
 private final class StartFlag: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var value = false
     func set() { lock.lock(); value = true; lock.unlock() }
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }

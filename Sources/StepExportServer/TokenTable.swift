@@ -1,6 +1,6 @@
-import Foundation
-import JSONScan
 import Bytes
+import FoundationEssentials
+import JSONScan
 
 /// The `--tokens FILE` of SPEC §11: a JSON object mapping each bearer token to the organization
 /// UUIDs it may read, or to `"*"` for all. A token is known in logs only by its index (its place
@@ -70,7 +70,7 @@ public struct TokenTable: Sendable {
         guard let authorization else { return .noCredentials }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count >= 1, parts[0].lowercased() == "bearer" else { return .noCredentials }
-        guard parts.count == 2, let grant = grants[parts[1].trimmingCharacters(in: .whitespaces)] else {
+        guard parts.count == 2, let grant = grants[parts[1].trimmingSpaces()] else {
             return .invalidToken
         }
         return .token(grant)

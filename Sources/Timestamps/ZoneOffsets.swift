@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// UTC offsets of one IANA time zone, looked up per instant with a cache of the current span
 /// between transitions: rows come in time order, so nearly every lookup is a hit and costs no

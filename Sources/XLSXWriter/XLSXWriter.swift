@@ -1,5 +1,5 @@
 import Bytes
-import Foundation
+import FoundationEssentials
 import Table
 import Timestamps
 import ZipArchive

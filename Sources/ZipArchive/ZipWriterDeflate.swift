@@ -1,6 +1,7 @@
 import Bytes
 import CZlib
-import Foundation
+import FoundationEssentials
+import Threads
 
 /// Errors of the zip writer. (Named for the writer so the reader's own error type can sit beside it.)
 public enum ZipWriterError: Error, CustomStringConvertible {
@@ -157,7 +158,7 @@ final class DeflateChunk {
 
 /// Threads that compress chunks handed to them. Results are collected by the submitter, in order.
 final class DeflateWorkers: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var queue: [DeflateChunk] = []
     private var queueHead = 0
     private var stopping = false
@@ -167,9 +168,7 @@ final class DeflateWorkers: @unchecked Sendable {
     init(threads: Int, settings: DeflateSettings) throws {
         alive = threads
         for _ in 0..<threads {
-            let thread = Thread { [self] in self.work(settings) }
-            thread.name = "zip-deflate"
-            thread.start()
+            Threads.start(name: "zip-deflate") { [self] in self.work(settings) }
         }
     }
 
