@@ -18,7 +18,8 @@
 #      connections) would also take many minutes of CI's 90 under ASan. Not run under ASan yet.
 #   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads, the golden
 #      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline,
-#      rows written during the scan, the output's writing thread (`DirectFileSink`, in BytesTests).
+#      rows written during the scan, the output's writing thread (`DirectFileSink`, in BytesTests),
+#      and the locks, conditions and threads themselves (ThreadsTests).
 #
 # Usage: Tests/sanitizers.sh [address|thread]...   (default: both). Fails if any test fails or a
 # sanitizer reports anything (a report makes the process, or the child process a test runs, fail).
@@ -49,7 +50,7 @@ for kind in "${kinds[@]}"; do
         ;;
     thread)
         echo "== ThreadSanitizer: the parallel code"
-        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|BytesTests'
+        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|BytesTests|ThreadsTests'
         ;;
     *)
         echo "usage: $0 [address|thread]..." >&2

@@ -50,15 +50,17 @@ public enum Threads {
 
     private static func nameCurrent(_ name: String) {
         #if os(Linux)
-        // Glibc's module leaves it out (it needs `_GNU_SOURCE`): looked up once by name.
-        _ = setName?(pthread_self(), String(name.utf8.prefix(15))!)
+        // Linux takes at most 15 bytes and a terminating zero (cut bytes, not characters).
+        let bytes = name.utf8.prefix(15).map { CChar(bitPattern: $0) } + [0]
+        _ = setName?(pthread_self(), bytes)
         #elseif canImport(Darwin)
         _ = pthread_setname_np(name)
         #endif
     }
 
     #if os(Linux)
-    private static let setName: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32)? =
-        dlsym(nil, "pthread_setname_np").map { unsafeBitCast($0, to: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self) }
+    private typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+    /// `pthread_setname_np`, which Glibc's module leaves out (it needs `_GNU_SOURCE`).
+    private static let setName: SetName? = dlsym(nil, "pthread_setname_np").map { unsafeBitCast($0, to: SetName.self) }
     #endif
 }
