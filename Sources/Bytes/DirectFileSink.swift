@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Threads
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +41,8 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
     private var filled = 0
     /// The file offset of `current`'s first byte.
     private var offset: Int64 = 0
-    /// Not the `Thread` itself: it holds its closure, which holds the sink, until it is freed.
+    /// Whether the writing thread was started. Only a flag: the thread's closure holds the sink
+    /// until it ends, so the sink must not hold the thread (that cycle once leaked every output).
     private var writerStarted = false
 
     // Shared with the writing thread, under `condition`.
