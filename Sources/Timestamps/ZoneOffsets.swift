@@ -1,4 +1,7 @@
 import FoundationEssentials
+// Named zones: `TimeZone(identifier:)` knows only fixed offsets unless this (with its ICU) is
+// linked. The one module of the program that needs it; ICU starts only at the first lookup.
+import FoundationInternationalization
 
 /// UTC offsets of one IANA time zone, looked up per instant with a cache of the current span
 /// between transitions: rows come in time order, so nearly every lookup is a hit and costs no
