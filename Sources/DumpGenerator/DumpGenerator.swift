@@ -136,8 +136,8 @@ public enum DumpGenerator {
                 fileDay = day
                 inFile = 0
                 let (y, m, d) = Civil.date(days: day)
-                let folder = printfText("events/%04ld/%02ld", Int(y), Int(m))
-                let name = folder + printfText("/%02ld-%04ld.ndjson", Int(d), Int(part))
+                let folder = printfText("events/%04ld/%02ld", y, m)
+                let name = folder + printfText("/%02ld-%04ld.ndjson", d, part)
                 try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
                 file = try FileOutput(path: root.appendingPathComponent(name).path)
                 files.append(name)
@@ -159,13 +159,11 @@ public enum DumpGenerator {
     }
 
     static func write(_ text: String, to url: URL) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure.io("Cannot write \(url.path): \(errnoDescription())") }
-        defer { close(fd) }
-        var text = text
-        if let code = text.withUTF8({ $0.isEmpty ? nil : WholeWrite.write(fd, $0.baseAddress!, $0.count) }) {
-            throw Failure.io("Cannot write \(url.path): \(errnoDescription(code))")
-        }
+        let bytes = ByteBuffer(capacity: text.utf8.count)
+        bytes.append(text)
+        let file = try FileOutput(path: url.path)
+        try file.write(bytes)
+        try file.close()
     }
 }
 

@@ -139,11 +139,11 @@ struct LayoutWriter {
     private func fileName(_ n: Int, of count: Int, firstDay: Int32, partOfDay: Range<Int>) -> String {
         let ext = gzip ? "ndjson.gz" : "ndjson"
         if files != nil {
-            return printfText("events/part-%03ld/%03ld/%05ld.", Int(n / 64), Int(n / 8), Int(n)) + ext
+            return printfText("events/part-%03ld/%03ld/%05ld.", n / 64, n / 8, n) + ext
         }
         if layout != .time { return "events/\(layout.rawValue).\(ext)" }
         let (y, m, d) = Civil.date(days: Int64(firstDay))
-        return printfText("events/%04ld/%02ld/%02ld-%05ld.", Int(y), Int(m), Int(d), Int(n)) + ext
+        return printfText("events/%04ld/%02ld/%02ld-%05ld.", y, m, d, n) + ext
     }
 
     /// A hash of the event's flow (SPEC §4: the first non-empty of `dim1`, `session_id`,
