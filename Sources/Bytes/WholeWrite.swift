@@ -29,6 +29,12 @@ public enum WholeWrite {
         return nil
     }
 
+    /// Writes all of `text`'s UTF-8 to `fd` at its position; nil once written, else the `errno`.
+    public static func write(_ fd: Int32, _ text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { utf8 in utf8.baseAddress.flatMap { write(fd, $0, utf8.count) } }
+    }
+
     @inline(__always) private static func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
         #if canImport(Glibc)
         return Glibc.write(fd, p, n)

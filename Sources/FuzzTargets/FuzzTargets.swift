@@ -308,8 +308,7 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) {
 }
 
 func fail(_ message: String) -> Never {
-    var text = "fuzz invariant broken: \(message)\n"
-    _ = text.withUTF8 { WholeWrite.write(2, $0.baseAddress!, $0.count) }
+    _ = WholeWrite.write(2, "fuzz invariant broken: \(message)\n")
     abort()
 }
 

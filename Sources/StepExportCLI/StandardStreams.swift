@@ -33,13 +33,9 @@ enum StandardStreams {
     /// Writes all of `text` to `fd`; false (with `errno` set) when it cannot.
     @discardableResult
     static func write(_ fd: Int32, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
-            guard let p = utf8.baseAddress else { return true }
-            guard let code = WholeWrite.write(fd, p, utf8.count) else { return true }
-            errno = code
-            return false
-        }
+        guard let code = WholeWrite.write(fd, text) else { return true }
+        errno = code
+        return false
     }
 
     /// Everything readable from `fd`, at most `limit` bytes; the `errno` text on a read error,

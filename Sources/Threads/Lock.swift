@@ -7,8 +7,8 @@ import Darwin
 #endif
 
 /// A mutual-exclusion lock (a `pthread_mutex_t`). The project's own rather than Foundation's
-/// `NSLock`, so that the program does not load the whole of Foundation — with its ICU, about
-/// 5 ms of every start (`Benchmarks/README.md`, "Start-up") — for its locks and threads.
+/// `NSLock`, so that the program does not load swift-corelibs-foundation for its locks and
+/// threads (README, "No Foundation in the program", says what that costs at every start).
 public final class Lock: @unchecked Sendable {
     fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
