@@ -5,7 +5,7 @@
 #   QUICK=1 bash Benchmarks/compare.sh    # small sizes, one repetition (~5 min after the build)
 #
 # Environment: EVENTS (200000), MEMORY_EVENTS (1000000), SCALE_SIZES ("100000 200000 400000 1600000"),
-# LAYOUTS ("time flow shuffled flow16 flowgz"), REPS (3), SEED (1), WORK (.build/compare),
+# LAYOUTS ("time flow shuffled flow16 flowgz array"), REPS (3), SEED (1), WORK (.build/compare),
 # SKIP_INSTALL=1 (use what is installed), KEEP_DUMPS=1 (keep the generated dumps),
 # STEPEXPORT (a stepexport binary: skip the build).
 set -euo pipefail
@@ -18,7 +18,7 @@ fi
 EVENTS=${EVENTS:-200000}
 MEMORY_EVENTS=${MEMORY_EVENTS:-1000000}
 SCALE_SIZES=${SCALE_SIZES:-100000 200000 400000 1600000}
-LAYOUTS=${LAYOUTS:-time flow shuffled flow16 flowgz}
+LAYOUTS=${LAYOUTS:-time flow shuffled flow16 flowgz array}
 REPS=${REPS:-3}
 SEED=${SEED:-1}
 WORK=${WORK:-$ROOT/.build/compare}
@@ -141,7 +141,8 @@ ids_of() { [[ -f "$1" ]] && tail -n +2 "$1" | cut -d, -f1 || true; }
 
 # generate EVENTS LAYOUT DIR: a dump in one of the layouts (Benchmarks/README.md): time (a file a
 # day, time order), flow (grouped by flow, one file), shuffled (one file), flow16 (grouped by flow,
-# 16 files several folders deep), flowgz (grouped by flow, one gzip file).
+# 16 files several folders deep), flowgz (grouped by flow, one gzip file), array (grouped by flow,
+# one JSON array file).
 generate() {
     local args=()
     case $2 in
@@ -149,12 +150,14 @@ generate() {
         flow|shuffled) args=(--layout "$2") ;;
         flow16) args=(--layout flow --files 16) ;;
         flowgz) args=(--layout flow --gzip) ;;
+        array) args=(--layout flow --array) ;;
         *) die "unknown layout $2" ;;
     esac
     log "generating $1 events, layout $2 → $3"
     "$BIN" generate --events "$1" --seed "$SEED" --output "$3" --force "${args[@]}" >"$WORK/logs/generate-$2-$1.txt" \
         || die "stepexport generate failed"
     find "$3/events" -type f -exec cat {} + >/dev/null # into the page cache for everyone
+    sync # and onto the disk: no write-back of the new dump under the timed runs
 }
 is_gzip() { [[ $1 == flowgz ]]; }
 has_xlsx() { [[ $1 == time || $1 == flow || $1 == shuffled ]]; }

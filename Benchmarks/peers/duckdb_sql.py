@@ -7,7 +7,8 @@ REQUEST is a name from DUMP/requests/index.tsv (path-scan, write-heavy, ...). Th
 SPEC §4 for what those requests use: workflow events (category, label and organization_id
 compared case-insensitively, an integer dim5, timestamp in [start, end)), the identifier by
 workflow type, the flow (dim1, else session_id, else visitor_id), the step_data path constraints,
-and filters (target "default" only). It reads the events with read_ndjson and an explicit column
+and filters (target "default" only). It reads the events with read_ndjson (read_json with
+format 'array' for a dump of `.json` array files) and an explicit column
 list (DuckDB's fastest JSON form: no schema sampling, only the named keys are materialised),
 orders by timestamp, then file name (DuckDB has no line number to break ties within a file,
 which StepExport's dump position does; ties are rare in generated dumps), and writes the 31
@@ -19,6 +20,7 @@ guard (DuckDB writes cells as they are), time zones, limit, target triggered_goa
 """
 import argparse
 import csv
+import glob
 import json
 import os
 import sys
@@ -65,7 +67,13 @@ def main():
 
     ident = IDENTIFIER.get(wf["type"], "action")
     columns = "{" + ", ".join(f"{q(k)}: {q(v)}" for k, v in COLUMNS.items()) + "}"
-    source = f"read_ndjson({q(os.path.join(a.dump, 'events', '**', '*.ndjson*'))}, columns={columns}, filename=true)"
+    events = os.path.join(a.dump, "events")
+    if glob.glob(os.path.join(events, "**", "*.json*"), recursive=True):
+        # A dump of JSON array files (compare.sh's array layout).
+        source = (f"read_json({q(os.path.join(events, '**', '*.json*'))}, format='array', columns={columns},"
+                  " filename=true)")
+    else:
+        source = f"read_ndjson({q(os.path.join(events, '**', '*.ndjson*'))}, columns={columns}, filename=true)"
     where = (f"category = 'workflowReportingEvent' AND lower(label) = {q(wf['id'].lower())}"
              f" AND lower(organization_id) = {q(wf['org_id'].lower())}"
              f" AND \"timestamp\" >= TIMESTAMPTZ {q(payload['interval']['start'])}"

@@ -37,6 +37,8 @@ public enum DumpGenerator {
         public var files: Int?
         /// Write each event file gzip-compressed (`.ndjson.gz`).
         public var gzip = false
+        /// Write each event file as one JSON array (`.json`) instead of NDJSON.
+        public var array = false
 
         public init(events: Int, seed: UInt64) {
             self.events = events
@@ -100,9 +102,10 @@ public enum DumpGenerator {
         try write(world.catalogJSON(), to: root.appendingPathComponent("workflows.json"))
 
         let stream = EventStream(world: world, count: options.events, seed: options.seed)
-        let (files, bytes) = options.layout == .time && options.files == nil && !options.gzip
+        let (files, bytes) = options.layout == .time && options.files == nil && !options.gzip && !options.array
             ? try writePlain(stream, options: options, root: root)
-            : try LayoutWriter(layout: options.layout, files: options.files, gzip: options.gzip, seed: options.seed)
+            : try LayoutWriter(layout: options.layout, files: options.files, gzip: options.gzip, array: options.array,
+                               seed: options.seed)
                 .write(stream, count: options.events, eventsPerFile: options.eventsPerFile, root: root)
 
         let requests = makeRequests(world: world, tally: stream.tally)

@@ -22,12 +22,15 @@ public enum DumpLayout: String, CaseIterable, Sendable {
 /// Writes the events of a stream in a layout other than the plain one: the stream goes to a
 /// scratch file first (its events' places and flows noted, 24 bytes an event), then the events
 /// are copied out in the layout's order into `files` files (the events cut into equal runs),
-/// gzip-compressed or not. Memory stays a few dozen bytes per event.
+/// as NDJSON or as one JSON array a file, gzip-compressed or not. Memory stays a few dozen bytes
+/// per event.
 struct LayoutWriter {
     let layout: DumpLayout
     /// Files to spread the events over; nil: time layout's one or more files a day, else one file.
     let files: Int?
     let gzip: Bool
+    /// Each file one JSON array (`[`, the events a line each with a comma after all but the last, `]`).
+    let array: Bool
     let seed: UInt64
 
     private struct Placed {
@@ -89,6 +92,7 @@ struct LayoutWriter {
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let out = try FileOutput(path: url.path)
             let compressor = gzip ? try GzipCompressor() : nil
+            if array { buffer.append("[\n") }
             for k in range {
                 let p = placed[order[k]]
                 let into = buffer.reserve(Int(p.length))
@@ -96,10 +100,15 @@ struct LayoutWriter {
                     throw DumpGenerator.Failure.io("Cannot read \(scratchPath): \(errnoDescription())")
                 }
                 buffer.commit(Int(p.length))
-                bytes += Int(p.length)
-                if buffer.count >= 4 << 20 { try flush(buffer, compressor, out) }
+                if array && k + 1 < range.upperBound {
+                    // The event's line ends in "\n": the comma goes before it.
+                    buffer.truncate(to: buffer.count - 1)
+                    buffer.append(",\n")
+                }
+                if buffer.count >= 4 << 20 { try flush(buffer, compressor, out, counting: &bytes) }
             }
-            try flush(buffer, compressor, out)
+            if array { buffer.append("]\n") }
+            try flush(buffer, compressor, out, counting: &bytes)
             if let compressor { try out.write(try compressor.finish()) }
             try out.close()
             names.append(name)
@@ -107,7 +116,9 @@ struct LayoutWriter {
         return (names, bytes)
     }
 
-    private func flush(_ buffer: ByteBuffer, _ compressor: GzipCompressor?, _ out: FileOutput) throws {
+    /// Writes out `buffer` (compressed, for gzip), adding its length to `bytes` (the events' text).
+    private func flush(_ buffer: ByteBuffer, _ compressor: GzipCompressor?, _ out: FileOutput, counting bytes: inout Int) throws {
+        bytes += buffer.count
         if let compressor {
             try out.write(try compressor.compress(buffer.readable))
         } else {
@@ -137,7 +148,7 @@ struct LayoutWriter {
     /// File `n` of `count`: several folders deep when the events are spread over many files, a
     /// day's files as in the plain layout otherwise; names sort in dump order (SPEC §1).
     private func fileName(_ n: Int, of count: Int, firstDay: Int32, partOfDay: Range<Int>) -> String {
-        let ext = gzip ? "ndjson.gz" : "ndjson"
+        let ext = (array ? "json" : "ndjson") + (gzip ? ".gz" : "")
         if files != nil {
             return printfText("events/part-%03ld/%03ld/%05ld.", n / 64, n / 8, n) + ext
         }

@@ -30,9 +30,44 @@ final class Chunk {
     deinit { pool.give(bytes, capacity: capacity) }
 }
 
-/// What a scanning thread is handed: a chunk of lines, or a whole `.json` array file (its
-/// elements can only be found by reading it in order, so one thread reads it alone).
+/// The elements of a `.json` array file that lie in one chunk: where each starts and ends in
+/// the chunk's bytes (found by `ArrayChunker`'s structural pass), and the file line of the chunk's
+/// first byte, so that an element's line can be told without the bytes before it.
+final class ElementChunk {
+    struct Span {
+        let start: Int32
+        let end: Int32
+    }
+
+    let chunk: Chunk
+    let spans: [Span]
+    /// 0-based line of the chunk's first byte in its file.
+    let firstLine: Int
+
+    init(chunk: Chunk, spans: [Span], firstLine: Int) {
+        self.chunk = chunk
+        self.spans = spans
+        self.firstLine = firstLine
+    }
+
+    /// 0-based file line of chunk index `p`: counted only for an element being reported.
+    func line(at p: Int) -> Int { firstLine + newlineCount(chunk.bytes, p) }
+}
+
+/// What a scanning thread is handed: a chunk of NDJSON lines, or of `.json` array elements.
 enum ScanTask {
     case lines(Chunk)
-    case jsonArray(file: Int32)
+    case elements(ElementChunk)
+}
+
+/// How many `\n` the first `count` bytes at `p` hold (`memchr` from one to the next: lines of
+/// events are hundreds of bytes long).
+func newlineCount(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    var n = 0
+    var i = 0
+    while i < count, let hit = firstNewline(p + i, count - i) {
+        n += 1
+        i += hit + 1
+    }
+    return n
 }

@@ -6,18 +6,13 @@ struct LineChunker {
     let file: DumpFile
     let index: Int32
     let pool: ChunkBuffers
-    let errors: ScanErrors
     /// Told of the file bytes read (compressed, for gzip) as each chunk goes out.
     var progress: ScanProgress?
 
     func run(push: (ScanTask) -> Void) throws {
         let source = try ByteSource(file: file)
-        var reported: Int64 = 0
-        func reportFileBytes() {
-            progress?.add(fileBytes: source.fileBytes - reported)
-            reported = source.fileBytes
-        }
-        defer { reportFileBytes() }
+        var fileBytes = FileBytesReporter(source: source, progress: progress)
+        defer { fileBytes.report() }
         // Read about half a buffer at a time, so the partial line carried over always fits.
         let step = pool.size / 2
         var (buffer, capacity) = pool.take(minimum: step)
@@ -26,7 +21,7 @@ struct LineChunker {
         var ordinal = 0
 
         func chunk(_ length: Int, oversized: Bool = false) -> ScanTask {
-            reportFileBytes()
+            fileBytes.report()
             return .lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, capacity: capacity,
                          count: length, pool: pool, oversized: oversized, compressed: source.isGzip))
         }

@@ -17,8 +17,8 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
         Writes DIR/workflows.json, NDJSON event files under DIR/events/YYYY/MM/ (about 850 bytes an \
         event, all in 2022-11-01..2022-12-01) and ready request payloads with a README under \
-        DIR/requests/. The same --events and --seed give the same bytes; --layout, --files and --gzip \
-        change only the events' order and files, never the events, so every request has the same answer. On completion the requests' \
+        DIR/requests/. The same --events and --seed give the same bytes; --layout, --files, --gzip and \
+        --array change only the events' order and files, never the events, so every request has the same answer. On completion the requests' \
         organization, workflow and step ids are printed on standard output.
 
         Example:
@@ -47,6 +47,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "Write the event files gzip-compressed (.ndjson.gz).")
     var gzip = false
 
+    @Flag(name: .long, help: "Write each event file as one JSON array (.json) instead of NDJSON.")
+    var array = false
+
     @Flag(name: .long, help: "Replace workflows.json, events/ and requests/ if the folder already has them.")
     var force = false
 
@@ -62,6 +65,7 @@ struct GenerateCommand: ParsableCommand {
         options.layout = layout
         options.files = files
         options.gzip = gzip
+        options.array = array
         let report: DumpGenerator.Report
         do {
             report = try DumpGenerator.generate(options, to: output, replace: force)

@@ -5,7 +5,7 @@ import StepExportTestSupport
 import XCTest
 
 /// The same events in every layout `stepexport generate` writes (time order, grouped by flow,
-/// shuffled; one file or many, several folders deep; gzip or not) give the same answer bytes
+/// shuffled; one file or many, several folders deep; NDJSON or JSON arrays; gzip or not) give the same answer bytes
 /// for every generated request, whatever the thread count and the way rows are written
 /// (straight during the scan, spilled and merged, read back after the scan).
 final class DumpLayoutTests: XCTestCase {
@@ -14,6 +14,7 @@ final class DumpLayoutTests: XCTestCase {
         let layout: DumpLayout
         var files: Int?
         var gzip = false
+        var array = false
     }
 
     private static let events = 4_000
@@ -24,6 +25,8 @@ final class DumpLayoutTests: XCTestCase {
         Layout(name: "flow-40", layout: .flow, files: 40),
         Layout(name: "flow-40-gzip", layout: .flow, files: 40, gzip: true),
         Layout(name: "shuffled-40", layout: .shuffled, files: 40),
+        Layout(name: "flow-40-array", layout: .flow, files: 40, array: true),
+        Layout(name: "shuffled-1-array-gzip", layout: .shuffled, gzip: true, array: true),
     ]
     private static let root = FileManager.default.temporaryDirectory.appendingPathComponent("stepexport-layouts-\(getpid())")
 
@@ -39,20 +42,34 @@ final class DumpLayoutTests: XCTestCase {
         options.layout = l.layout
         options.files = l.files
         options.gzip = l.gzip
+        options.array = l.array
         return (dir, try DumpGenerator.generate(options, to: dir.path, replace: true))
     }
 
-    /// The event lines of a dump in dump order, gzip files inflated.
+    /// The events of a dump in dump order, a line each, gzip files inflated. A `.json` file must
+    /// be `[`, the events a line each with a comma after all but the last, `]`.
     private func lines(_ dir: URL, _ report: DumpGenerator.Report) throws -> [Substring] {
-        var text = ""
+        var events: [Substring] = []
         for file in report.files {
             let url = dir.appendingPathComponent(file)
             let data = file.hasSuffix(".gz")
                 ? try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-dc", url.path]).stdout
                 : try Data(contentsOf: url)
-            text += String(decoding: data, as: UTF8.self)
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+            guard file.hasSuffix(".json") || file.hasSuffix(".json.gz") else {
+                events += lines
+                continue
+            }
+            XCTAssertEqual(lines.first, "[", file)
+            XCTAssertEqual(lines.last, "]", file)
+            let inner = lines.dropFirst().dropLast()
+            for (k, line) in inner.enumerated() {
+                let last = k == inner.count - 1
+                XCTAssertEqual(line.hasSuffix("},"), !last, "\(file): the comma after event \(k)")
+                events.append(last ? line : line.dropLast())
+            }
         }
-        return text.split(separator: "\n")
+        return events
     }
 
     private func export(_ r: GeneratedTestDump.Request, dump: URL, to out: URL, threads: Int = 2,
@@ -88,7 +105,8 @@ final class DumpLayoutTests: XCTestCase {
         for l in Self.layouts.dropFirst() {
             let (dir, report) = try generate(l)
             XCTAssertEqual(report.files.count, l.files ?? 1, l.name)
-            XCTAssertEqual(report.files.allSatisfy { $0.hasSuffix(l.gzip ? ".ndjson.gz" : ".ndjson") }, true, l.name)
+            let suffix = (l.array ? ".json" : ".ndjson") + (l.gzip ? ".gz" : "")
+            XCTAssertEqual(report.files.allSatisfy { $0.hasSuffix(suffix) }, true, l.name)
             let layoutLines = try lines(dir, report)
             XCTAssertTrue(layoutLines.sorted() == timeLines.sorted(), "\(l.name): not the same events")
             XCTAssertEqual(layoutLines == timeLines, l.layout == .time, "\(l.name): time order or not")

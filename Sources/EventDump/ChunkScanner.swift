@@ -1,10 +1,11 @@
 import Events
 import JSONScan
 
-/// Parses the lines of one NDJSON chunk (SPEC §1): `\n` or `\r\n` endings, empty and
-/// whitespace-only lines skipped, a UTF-8 BOM at the start of the file skipped; each other line
-/// must be exactly one JSON object.
-struct LineScanner<V: EventVisitor> {
+/// A scanning thread's parser of chunks (SPEC §1). An NDJSON chunk: `\n` or `\r\n` endings, empty
+/// and whitespace-only lines skipped, a UTF-8 BOM at the start of the file skipped; each other
+/// line must be exactly one JSON object. A `.json` chunk: each element `ArrayChunker` found must be
+/// exactly one JSON object.
+struct ChunkScanner<V: EventVisitor> {
     var parser = EventParser()
     var event = Event()
     let visitor: V
@@ -47,6 +48,38 @@ struct LineScanner<V: EventVisitor> {
             start = end + 1
         }
         errors.recordNewlines(file: chunk.file, chunk: chunk.ordinal, count: line)
+    }
+
+    mutating func scan(_ elements: ElementChunk) {
+        let chunk = elements.chunk
+        guard DumpPosition(file: chunk.file, offset: chunk.offset) <= errors.currentCutoff() else { return }
+        func record(_ at: Int, _ reason: String) {
+            // For a `.json` file the line is the file's own (`ScanErrors.EventProblem`).
+            errors.recordEvent(.init(position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(at)),
+                                     chunkOrdinal: chunk.ordinal, lineInChunk: elements.line(at: at), reason: reason))
+        }
+        if chunk.oversized {
+            record(0, "the event is larger than 64 MiB")
+            return
+        }
+        store.currentSourceIsCompressed = chunk.compressed
+        for span in elements.spans {
+            let (first, end) = (Int(span.start), Int(span.end))
+            do {
+                let parsedEnd = try parser.parse(UnsafeRawBufferPointer(start: chunk.bytes, count: end), at: first, into: &event)
+                guard parsedEnd == end else {
+                    record(first, "unexpected data after the event at column \(parsedEnd - first + 1)")
+                    if errors.skipInvalid { continue } else { return }
+                }
+            } catch {
+                record(first, error.reason)
+                if errors.skipInvalid { continue } else { return }
+            }
+            events += 1
+            let bytes = UnsafeRawBufferPointer(start: chunk.bytes + first, count: end - first)
+            let position = DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first))
+            if visitor.visit(&event, bytes: bytes, position: position) { store.keep(bytes, position: position) }
+        }
     }
 
     /// Parses the event in `base[first..<end]`; returns why it is malformed, or nil.
