@@ -16,7 +16,8 @@
 #      exit, the event-loop threads and singletons SwiftNIO keeps for the process's life (the tests
 #      check its exit status); the load and fault tests (2,000 requests, 60,000-event dumps, 10,000
 #      connections) would also take many minutes of CI's 90 under ASan. Not run under ASan yet.
-#   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads, the golden
+#   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads (NDJSON and
+#      `.json` array chunks, ArrayChunkerTests), the golden
 #      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline,
 #      rows written during the scan, the output's writing thread (`DirectFileSink`, in BytesTests),
 #      and the locks, conditions and threads themselves (ThreadsTests).
@@ -50,7 +51,7 @@ for kind in "${kinds[@]}"; do
         ;;
     thread)
         echo "== ThreadSanitizer: the parallel code"
-        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|BytesTests|ThreadsTests'
+        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|ArrayChunkerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|BytesTests|ThreadsTests'
         ;;
     *)
         echo "usage: $0 [address|thread]..." >&2
