@@ -4,13 +4,14 @@
 /// pieces with `write(_:)`, whose whole chunks go to the sink without being copied.
 ///
 /// Why whole, aligned chunks: Linux caches a file's pages in folios whose size follows the
-/// writes' sizes and offsets, and memory freed as folios of one size is taken again at once by
-/// new folios of that size. A spill file written and given back in whole chunks
-/// (`TemporaryFile.release`) then hands its memory to an output written the same way through
-/// the page cache (where the file system takes no `O_DIRECT`: `DirectFileSink`). Where
-/// memory is costly the first time it is touched — a virtual machine whose host supplies pages
-/// on demand and takes freed ones back within seconds — that is the difference between
-/// 0.02 s and 0.3 s for writing 97 MB (`Benchmarks/README.md`, "Fresh memory").
+/// writes' sizes and offsets (each call at most `WholeWrite.pieceBytes`), and memory freed as
+/// folios of one size is taken again at once by new folios of that size. A spill file written
+/// and given back in whole chunks (`TemporaryFile.release`) then hands its memory to an output
+/// written the same way through the page cache (where the file system takes no `O_DIRECT`:
+/// `DirectFileSink`). Where memory is costly the first time it is touched — a virtual machine
+/// whose host supplies pages on demand and takes freed ones back within seconds — that is the
+/// difference between 0.02 s and 0.3 s for writing 97 MB (`Benchmarks/README.md`, "Fresh
+/// memory" and "Hot and cold memory").
 public final class ChunkedWriter {
     public static let chunkBytes = 1 << 20
 

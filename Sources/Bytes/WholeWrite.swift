@@ -10,14 +10,25 @@ import Darwin
 /// project (the sinks, the spool files, the standard streams, the fuzz targets' scratch files),
 /// that retries `EINTR` and goes on after a short write.
 public enum WholeWrite {
+    /// The most one call hands the kernel. A buffered write of n bytes gets page-cache folios of
+    /// about n bytes (ext4 on Linux 6.18 here), and large folios come from large free blocks. On
+    /// a VM with free page reporting (virtio-balloon) the host takes back free blocks of 2 MiB
+    /// and more, so once the few hot large blocks are used up (by files written in large pieces,
+    /// say) each large folio is memory the host must fault in again, page by page. Small pieces
+    /// take small, hot blocks: 400 MB written into a new file in 1 MiB calls took 1.3-1.6 s on
+    /// such a machine, in 16-64 KiB calls 0.26-0.45 s (Benchmarks/README.md, "Hot and cold
+    /// memory"); the extra calls cost about a microsecond each.
+    public static let pieceBytes = 64 << 10
+
     /// Writes `count` bytes from `bytes` to `fd`: at `offset` (`pwrite`), or at the file
     /// position when it is nil (`write`, which pipes and terminals need). Returns nil once every
     /// byte is written, else the `errno` of the write that failed.
     public static func write(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, at offset: Int64? = nil) -> Int32? {
         var done = 0
         while done < count {
-            let n = offset.map { pwrite(fd, bytes + done, count - done, off_t($0) + off_t(done)) }
-                ?? systemWrite(fd, bytes + done, count - done)
+            let piece = min(count - done, pieceBytes)
+            let n = offset.map { pwrite(fd, bytes + done, piece, off_t($0) + off_t(done)) }
+                ?? systemWrite(fd, bytes + done, piece)
             if n < 0 {
                 if errno == EINTR { continue }
                 return errno

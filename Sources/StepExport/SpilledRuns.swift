@@ -18,10 +18,11 @@ import Darwin
 /// runs are merged (`AnswerOrder`) through one small read buffer each. The event is parsed and
 /// rendered once, during the scan.
 ///
-/// The file is written in whole 1 MiB chunks (`ChunkedWriter`), and during the merge each chunk
-/// is given back (`TemporaryFile.release`) as soon as every run has read its part of it, so the
-/// page cache holds less and less of the spill as the merge goes, instead of all of it to the
-/// end; where the output goes through the page cache too (a file system without `O_DIRECT`,
+/// The file is written in whole 1 MiB chunks (`ChunkedWriter`; a chunk in several calls of
+/// `WholeWrite.pieceBytes`, which keeps its page-cache folios small), and during the merge each
+/// chunk is given back (`TemporaryFile.release`) as soon as every run has read its part of it,
+/// so the page cache holds less and less of the spill as the merge goes, instead of all of it to
+/// the end; where the output goes through the page cache too (a file system without `O_DIRECT`,
 /// `DirectFileSink`), its chunks take that memory over (`ChunkedWriter` says why that matters).
 /// Runs several chunks long make that work: a chunk inside a run is read through as the merge
 /// goes, where with runs about a chunk long most chunks hold some run's last rows and are read

@@ -133,6 +133,31 @@ final class BytesTests: XCTestCase {
         }
     }
 
+    /// A write longer than `WholeWrite.pieceBytes` goes out in pieces: every byte arrives at its
+    /// place, whether written at an offset or at the file position, and around piece boundaries.
+    func testWholeWriteWritesLongBuffersInPiecesEveryByteInPlace() throws {
+        let folder = try TestPaths.temporaryDirectory(self)
+        let piece = WholeWrite.pieceBytes
+        var random = SystemRandomNumberGenerator()
+        let source = (0..<(5 * piece + 777)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        for size in [1, piece - 1, piece, piece + 1, 3 * piece, source.count] {
+            let path = folder.appendingPathComponent("whole-\(size)").path
+            let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            // At the position first, then the same bytes again after a gap of 4,321 zero bytes.
+            let gap = 4321
+            source.withUnsafeBytes { bytes in
+                XCTAssertNil(WholeWrite.write(fd, bytes.baseAddress!, size))
+                XCTAssertNil(WholeWrite.write(fd, bytes.baseAddress!, size, at: Int64(size + gap)))
+            }
+            close(fd)
+            let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let expected = Array(source[..<size]) + [UInt8](repeating: 0, count: gap) + Array(source[..<size])
+            XCTAssertEqual(written.count, expected.count, "size \(size)")
+            XCTAssertTrue(written == expected, "size \(size): the bytes differ")
+        }
+    }
+
     /// Pieces of random sizes, in files of sizes around the chunk size and across several chunks,
     /// written past the page cache and through it: every byte arrives, in order, nothing more.
     func testDirectSinkWritesEveryByteInOrder() throws {
