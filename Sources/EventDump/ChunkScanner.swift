@@ -32,22 +32,44 @@ struct ChunkScanner<V: EventVisitor> {
         let count = chunk.count
         var start = 0
         if chunk.offset == 0 && count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
+        let bytes = UnsafeRawBufferPointer(start: base, count: count)
         var line = 0
         while start < count {
-            let end = firstNewline(base + start, count - start).map { start + $0 } ?? count
             var first = start
-            while first < end && JSONBytes.isWhitespace(base[first]) { first += 1 }
-            if first < end {
-                if let reason = parseLine(base, from: first, to: end, chunk: chunk) {
-                    errors.recordEvent(.init(position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first)),
-                                             chunkOrdinal: chunk.ordinal, lineInChunk: line, reason: reason))
-                    if !errors.skipInvalid { return }
+            while first < count && base[first] != 0x0A && JSONBytes.isWhitespace(base[first]) { first += 1 }
+            var end = first
+            if first < count && base[first] != 0x0A {
+                // A well-formed line is parsed without looking for its end first; any other line
+                // is found (its `\n`) and parsed again within its bounds, for its error.
+                if let eventEnd = parser.parseLine(bytes, at: first, into: &event), let lineEnd = lineEnd(base, after: eventEnd, count) {
+                    deliver(base, from: first, to: eventEnd, chunk: chunk)
+                    end = lineEnd
+                } else {
+                    end = firstNewline(base + first, count - first).map { first + $0 } ?? count
+                    if let reason = parseLine(base, from: first, to: end, chunk: chunk) {
+                        errors.recordEvent(.init(position: DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first)),
+                                                 chunkOrdinal: chunk.ordinal, lineInChunk: line, reason: reason))
+                        if !errors.skipInvalid { return }
+                    }
                 }
             }
             if end < count { line += 1 }
             start = end + 1
         }
         errors.recordNewlines(file: chunk.file, chunk: chunk.ordinal, count: line)
+    }
+
+    /// Where the line ends (its `\n`, or `count`) when only whitespace follows the event that
+    /// ended at `i`; nil when something else does.
+    private func lineEnd(_ base: UnsafeMutablePointer<UInt8>, after i: Int, _ count: Int) -> Int? {
+        var i = i
+        while i < count {
+            let c = base[i]
+            if c == 0x0A { return i }
+            guard JSONBytes.isWhitespace(c) else { return nil }
+            i += 1
+        }
+        return i
     }
 
     mutating func scan(_ elements: ElementChunk) {
@@ -95,10 +117,15 @@ struct ChunkScanner<V: EventVisitor> {
         var rest = eventEnd
         while rest < end && JSONBytes.isWhitespace(base[rest]) { rest += 1 }
         if rest < end { return "unexpected data after the event at column \(rest - first + 1)" }
+        deliver(base, from: first, to: eventEnd, chunk: chunk)
+        return nil
+    }
+
+    /// Hands the parsed event in `base[first..<eventEnd]` to the visitor.
+    private mutating func deliver(_ base: UnsafeMutablePointer<UInt8>, from first: Int, to eventEnd: Int, chunk: Chunk) {
         events += 1
         let bytes = UnsafeRawBufferPointer(start: base + first, count: eventEnd - first)
         let position = DumpPosition(file: chunk.file, offset: chunk.offset + Int64(first))
         if visitor.visit(&event, bytes: bytes, position: position) { store.keep(bytes, position: position) }
-        return nil
     }
 }

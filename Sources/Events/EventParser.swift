@@ -22,7 +22,23 @@ public struct EventParser: Sendable {
     /// The deepest nesting accepted, the event object itself being level 1 (SPEC §2).
     public static let maximumDepth = 512
 
+    /// False while `parseLine` runs: a line break then stops a scan like any byte a value cannot
+    /// hold there, so a parse that succeeds never spans two lines.
+    private var lineBreakIsWhitespace = true
+
     public init() {}
+
+    /// Parses the event of an NDJSON line that starts at `buffer[start]` without first finding
+    /// where the line ends (a pass over every byte, saved on each well-formed line): a line break
+    /// is not whitespace here, and a string cannot hold one, so an event that parses lies on its
+    /// line. Returns the index just past it, or nil when the bytes are not one valid event before
+    /// a line break; the caller then parses the line, bounded at its end, with `parse`, which
+    /// gives the error that line gets.
+    public mutating func parseLine(_ buffer: UnsafeRawBufferPointer, at start: Int, into event: inout Event) -> Int? {
+        lineBreakIsWhitespace = false
+        defer { lineBreakIsWhitespace = true }
+        return try? parse(buffer, at: start, into: &event)
+    }
 
     /// Parses exactly one JSON value starting at `buffer[start]` (the caller has skipped any
     /// whitespace before it) and returns the index just past it; whatever follows (a newline, a
@@ -69,6 +85,21 @@ public struct EventParser: Sendable {
         return start + end
     }
 
+    /// The index of the first byte at or after `i` that is not whitespace (or `n`); see
+    /// `lineBreakIsWhitespace`.
+    @inline(__always)
+    func skipWhitespace(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        var i = i
+        while i < n {
+            let c = p[i]
+            // Everything above the space is not whitespace: one compare on the common path.
+            if c > 0x20 { return i }
+            if c == 0x0A ? !lineBreakIsWhitespace : !JSONBytes.isWhitespace(c) { return i }
+            i &+= 1
+        }
+        return i
+    }
+
     // MARK: - The event object
 
     @inline(__always)
@@ -78,7 +109,7 @@ public struct EventParser: Sendable {
             let end = try skipValue(p, 0, n, level: 0)
             throw ScanFailure(.notAnObject, at: 0, detail: end)
         }
-        var i = JSONBytes.skipWhitespace(p, 1, n)
+        var i = skipWhitespace(p, 1, n)
         if i < n && p[i] == 0x7D { return i &+ 1 }
         while true {
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
@@ -104,12 +135,12 @@ public struct EventParser: Sendable {
             if i < n && p[i] == 0x3A {
                 i &+= 1
             } else {
-                i = JSONBytes.skipWhitespace(p, i, n)
+                i = skipWhitespace(p, i, n)
                 guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
                 guard p[i] == 0x3A else { throw ScanFailure(.expectedColon, at: i) }
                 i &+= 1
             }
-            i = JSONBytes.skipWhitespace(p, i, n)
+            i = skipWhitespace(p, i, n)
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
             if let key {
                 i = try readKnown(key, p, i, n, &event, &pending)
@@ -119,12 +150,12 @@ public struct EventParser: Sendable {
             guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
             var c = p[i]
             if c <= 0x20 {
-                i = JSONBytes.skipWhitespace(p, i, n)
+                i = skipWhitespace(p, i, n)
                 guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
                 c = p[i]
             }
             if c == 0x2C {
-                i = JSONBytes.skipWhitespace(p, i &+ 1, n)
+                i = skipWhitespace(p, i &+ 1, n)
                 continue
             }
             if c == 0x7D { return i &+ 1 }
@@ -261,16 +292,16 @@ public struct EventParser: Sendable {
     /// string (the caller then skips the array as a plain value, which reports any JSON error).
     @inline(__always)
     func scanStringArray(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) throws(ScanFailure) -> Int? {
-        var j = JSONBytes.skipWhitespace(p, i &+ 1, n)
+        var j = skipWhitespace(p, i &+ 1, n)
         if j < n && p[j] == 0x5D { return j &+ 1 }
         while true {
             guard j < n, p[j] == 0x22 else { return nil }
             j = try scanString(p, quote: j, n).close &+ 1
-            j = JSONBytes.skipWhitespace(p, j, n)
+            j = skipWhitespace(p, j, n)
             guard j < n else { throw ScanFailure(.unexpectedEnd, at: j) }
             if p[j] == 0x5D { return j &+ 1 }
             guard p[j] == 0x2C else { throw ScanFailure(.expectedCommaOrBracket, at: j) }
-            j = JSONBytes.skipWhitespace(p, j &+ 1, n)
+            j = skipWhitespace(p, j &+ 1, n)
         }
     }
 
@@ -524,7 +555,7 @@ public struct EventParser: Sendable {
                     if depth > EventParser.maximumDepth { throw ScanFailure(.tooDeep, at: i) }
                     let object = p[i] == 0x7B
                     setObject(depth, object)
-                    i = JSONBytes.skipWhitespace(p, i &+ 1, n)
+                    i = skipWhitespace(p, i &+ 1, n)
                     guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
                     if p[i] == (object ? 0x7D : 0x5D) {
                         i &+= 1
@@ -537,10 +568,10 @@ public struct EventParser: Sendable {
                 case .key:
                     guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
                     guard p[i] == 0x22 else { throw ScanFailure(.expectedKey, at: i) }
-                    i = JSONBytes.skipWhitespace(p, try scanString(p, quote: i, n).close &+ 1, n)
+                    i = skipWhitespace(p, try scanString(p, quote: i, n).close &+ 1, n)
                     guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
                     guard p[i] == 0x3A else { throw ScanFailure(.expectedColon, at: i) }
-                    i = JSONBytes.skipWhitespace(p, i &+ 1, n)
+                    i = skipWhitespace(p, i &+ 1, n)
                     state = .value
                 case .value:
                     guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
@@ -552,12 +583,12 @@ public struct EventParser: Sendable {
                         state = .after
                     }
                 case .after:
-                    i = JSONBytes.skipWhitespace(p, i, n)
+                    i = skipWhitespace(p, i, n)
                     guard i < n else { throw ScanFailure(.unexpectedEnd, at: i) }
                     let object = inObject(depth)
                     let c = p[i]
                     if c == 0x2C {
-                        i = JSONBytes.skipWhitespace(p, i &+ 1, n)
+                        i = skipWhitespace(p, i &+ 1, n)
                         state = object ? .key : .value
                     } else if c == (object ? 0x7D : 0x5D) {
                         i &+= 1

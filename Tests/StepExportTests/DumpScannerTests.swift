@@ -3,6 +3,7 @@ import StepExportTestSupport
 import XCTest
 @testable import EventDump
 @testable import Events
+import JSONScan
 
 /// Records what a scan hands over: each event's id and position.
 final class RecordingVisitor: EventVisitor {
@@ -164,6 +165,58 @@ final class DumpScannerTests: XCTestCase {
         XCTAssertEqual(ids, ["a", "b"])
         XCTAssertEqual(report.firstSkipped?.line, 2)
         XCTAssertEqual(report.firstSkipped?.reason, "the event is larger than 64 MiB")
+    }
+
+    /// NDJSON lines are parsed without finding their ends first (`EventParser.parseLine`): on
+    /// random files of good lines, blank ones, CRLF endings, events broken over two lines, two
+    /// events on a line and other breakage, the scan must find the same events and the same first
+    /// error (line and reason) as parsing each line on its own, bounded at its `\n`.
+    func testLinesAgreeWithParsingEachLineAlone() throws {
+        var random = SeededRandom(seed: 11)
+        let pieces = [
+            event("g"), event("g", ",\"dim5\":\"3\""), "", "   ", "\t", event("g") + " \t", event("g") + "\r",
+            "{\"id\":\"split\",", "\"timestamp\":\"2022-11-03T10:00:00Z\"}", "{\"id\":\"s2\",\"timestamp\":",
+            "\"2022-11-03T10:00:00Z\"}", event("g") + event("g"), event("g") + " x", "[1]", "{\"id\":\"x\"}",
+            "{\"id\":\"a\nb\",\"timestamp\":\"2022-11-03T10:00:00Z\"}", "{\"id\":\"g\",\"timestamp\":\"2022-11-03T10:00:00Z\"",
+            "{\"id\":\"g\" , \"timestamp\" :\"2022-11-03T10:00:00Z\" }", "{\"timestamp\":1667469600000,\"value\":1e3}",
+            "{\"timestamp\":1667469600000,\"value\":1", "{\"timestamp\":1667469600000,\"properties\":[\"a\",", "\"b\"]}",
+        ]
+        for round in 0..<60 {
+            var lines: [String] = []
+            for _ in 0..<Int.random(in: 1...30, using: &random) {
+                var line = pieces.randomElement(using: &random)!
+                if line.hasPrefix(event("g")) { line = line.replacingOccurrences(of: "\"g\"", with: "\"g\(lines.count)\"") }
+                lines.append(line)
+            }
+            let text = lines.joined(separator: "\n") + (Bool.random(using: &random) ? "\n" : "")
+            // Each line alone, as the reference: its id or why it is malformed.
+            var expectedIDs: [String] = []
+            var expectedErrors: [(line: Int, reason: String)] = []
+            // Split as bytes: a String would keep "\r\n" together as one Character.
+            for (number, line) in Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+                let bytes = Array(line)
+                guard let first = bytes.firstIndex(where: { !JSONBytes.isWhitespace($0) }) else { continue }
+                var parser = EventParser()
+                var parsed = Event()
+                do {
+                    let end = try bytes.withUnsafeBytes { try parser.parse($0, at: first, into: &parsed) }
+                    if let extra = bytes[end...].firstIndex(where: { !JSONBytes.isWhitespace($0) }) {
+                        expectedErrors.append((number + 1, "unexpected data after the event at column \(extra - first + 1)"))
+                    } else {
+                        let slot = parsed[.id]
+                        expectedIDs.append(slot.isPresent ? String(decoding: bytes[first + Int(slot.start)..<first + Int(slot.start + slot.length)], as: UTF8.self) : "")
+                    }
+                } catch {
+                    expectedErrors.append((number + 1, (error as? MalformedEvent)?.reason ?? "\(error)"))
+                }
+            }
+            let root = try makeDump(["events/a.ndjson": Data(text.utf8)])
+            let (ids, report) = try scan(root, skipInvalid: true)
+            XCTAssertEqual(ids, expectedIDs, "round \(round):\n\(text)")
+            XCTAssertEqual(report.skipped, expectedErrors.count, "round \(round):\n\(text)")
+            XCTAssertEqual(report.firstSkipped?.line, expectedErrors.first?.line, "round \(round):\n\(text)")
+            XCTAssertEqual(report.firstSkipped?.reason, expectedErrors.first?.reason, "round \(round):\n\(text)")
+        }
     }
 
     func testMissingEventsFolderIsUnreadable() throws {
