@@ -1,3 +1,5 @@
+import CVectorScan
+
 /// Byte-level building blocks for strict RFC 8259 scanning, shared by `JSONValue.parse` and the
 /// event scanner. Everything works on raw pointers with explicit end indexes and never reads at or
 /// past `end`; callers guarantee `0 <= i <= end` and that `p ..< p + end` is readable.
@@ -41,10 +43,12 @@ public enum JSONBytes {
     }
 
     /// The index of the first byte at or after `i` that is `"`, `\`, a control byte or non-ASCII,
-    /// or `end`. Eight bytes at a time.
+    /// or `end`. Sixteen bytes at a time where the processor has vectors (`CVectorScan`), then
+    /// eight, then one.
     @inlinable @inline(__always)
     public static func scanStringRun(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> Int {
         var i = i
+        if vector_scan_string_stop(p, i, end, &i) != 0 { return i }
         while i &+ 8 <= end {
             let m = stringStopMask(load64(p + i))
             if m != 0 { return i &+ (m.trailingZeroBitCount &>> 3) }

@@ -223,6 +223,26 @@ enum JSONGen {
 }
 
 final class JSONScanPropertyTests: XCTestCase {
+    /// `scanStringRun` (16-byte vectors, then 8-byte words, then bytes) finds the first stop
+    /// byte — `"`, `\`, a control or non-ASCII byte — at or after `i` and before `end`, the
+    /// same as a byte-by-byte loop: runs of every length around the block sizes, stops of each
+    /// kind at every offset, and plain bytes after `end`, so a look past it would show.
+    func testStringRunStopsWhereAByteLoopStops() {
+        var r = SeededRandom(seed: 16)
+        let stops: [UInt8] = [0x22, 0x5C, 0x00, 0x09, 0x1F, 0x80, 0xC3, 0xFF]
+        let plain = (UInt8(0x20)...0x7E).filter { $0 != 0x22 && $0 != 0x5C }
+        func isStop(_ c: UInt8) -> Bool { c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 }
+        for _ in 0..<20_000 {
+            let end = r.int(0...80)
+            var bytes = (0..<end + 40).map { _ in r.pick(plain) }
+            for _ in 0..<r.int(0...2) where end > 0 { bytes[r.int(0...end - 1)] = r.pick(stops) }
+            let start = r.int(0...end)
+            let expected = (start..<end).first { isStop(bytes[$0]) } ?? end
+            let got = bytes.withUnsafeBufferPointer { JSONBytes.scanStringRun($0.baseAddress!, start, end) }
+            XCTAssertEqual(got, expected, "\(bytes[start..<end]) from \(start)")
+        }
+    }
+
     func testRandomDocumentsRoundTrip() throws {
         var r = SeededRandom(seed: 20_240_601)
         for iteration in 0..<3000 {
