@@ -225,8 +225,9 @@ enum JSONGen {
 final class JSONScanPropertyTests: XCTestCase {
     /// `scanStringRun` (16-byte vectors, then 8-byte words, then bytes) finds the first stop
     /// byte — `"`, `\`, a control or non-ASCII byte — at or after `i` and before `end`, the
-    /// same as a byte-by-byte loop: runs of every length around the block sizes, stops of each
-    /// kind at every offset, and plain bytes after `end`, so a look past it would show.
+    /// same as a byte-by-byte loop: runs of 0–80 bytes (around both block sizes), stops of each
+    /// kind at random offsets, random starts, and plain bytes after `end`, so that a look past
+    /// it would show.
     func testStringRunStopsWhereAByteLoopStops() {
         var r = SeededRandom(seed: 16)
         let stops: [UInt8] = [0x22, 0x5C, 0x00, 0x09, 0x1F, 0x80, 0xC3, 0xFF]
