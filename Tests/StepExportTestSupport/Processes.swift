@@ -21,12 +21,17 @@ public func runProcess(_ executable: URL, _ arguments: [String], input: Data? = 
     process.standardError = err
     process.standardInput = inp
     try process.run()
-    if let input { inp.fileHandleForWriting.write(input) }
-    try inp.fileHandleForWriting.close()
-    // Read both pipes concurrently so neither fills up and blocks the child.
+    // Feed the input and read both pipes concurrently, so that no pipe fills up and blocks the
+    // child (or this process: a child may write more than a pipe holds before it reads all).
     final class Box: @unchecked Sendable { var data = Data() }
     let stderrBox = Box()
     let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        if let input { inp.fileHandleForWriting.write(input) }
+        try? inp.fileHandleForWriting.close()
+        group.leave()
+    }
     group.enter()
     DispatchQueue.global().async {
         stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()

@@ -60,12 +60,6 @@ final class ArrayChunkerTests: XCTestCase {
         return root.path
     }
 
-    private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let result = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-c", "-n"], input: Data(bytes))
-        XCTAssertEqual(result.status, 0)
-        return [UInt8](result.stdout)
-    }
-
     /// Chunk sizes from a few bytes (an element spans many chunks, a word of eight bytes crosses
     /// every boundary) to larger than the file.
     private let settings = [(1, 8), (2, 13), (3, 64), (2, 1000), (1, 4 << 20)]
@@ -84,7 +78,7 @@ final class ArrayChunkerTests: XCTestCase {
         for round in 0..<120 {
             let a = randomArray(r.int(0...30), &r)
             let gz = round % 5 == 0
-            let root = try dump(["events/a.json" + (gz ? ".gz" : ""): gz ? try gzip(a.bytes) : a.bytes])
+            let root = try dump(["events/a.json" + (gz ? ".gz" : ""): gz ? [UInt8](try gzip(Data(a.bytes))) : a.bytes])
             for (threads, chunk) in settings {
                 let (seen, report) = try scan(root, threads: threads, chunk: chunk)
                 let context = "round \(round), \(threads) threads, chunk \(chunk)"

@@ -32,12 +32,6 @@ final class DumpScannerTests: XCTestCase {
         "{\"id\":\"\(id)\",\"timestamp\":\"2022-11-03T10:00:00Z\"\(extra)}"
     }
 
-    private func gzip(_ data: Data) throws -> Data {
-        let result = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-c", "-n"], input: data)
-        XCTAssertEqual(result.status, 0)
-        return result.stdout
-    }
-
     /// Scans with several thread counts and tiny chunks; all must agree.
     private func scan(_ root: String, skipInvalid: Bool = false) throws -> (ids: [String], report: ScanReport) {
         var answers: [([String], ScanReport)] = []
