@@ -56,7 +56,7 @@ let package = Package(
         // The API request: path, payload, field rules and error bodies (SPEC §3).
         .target(name: "StepRequest", dependencies: ["Bytes", "JSONScan", "Timestamps"]),
         // The dump: catalog, event files, gzip, NDJSON / JSON arrays, parallel scanning.
-        .target(name: "EventDump", dependencies: ["Threads", "Bytes", "CZlib", "ZlibStream", "JSONScan", "Events"], swiftSettings: hotPath),
+        .target(name: "EventDump", dependencies: ["Threads", "Bytes", "CVectorScan", "CZlib", "ZlibStream", "JSONScan", "Events"], swiftSettings: hotPath),
         // Which events answer the request (SPEC §4).
         .target(name: "Selection", dependencies: ["Bytes", "Timestamps", "Events", "StepRequest", "EventDump"], swiftSettings: hotPath),
         // The 31 output columns and their cell values (SPEC §5).
@@ -101,7 +101,7 @@ let package = Package(
         // memory), skipping or failing for a missing tool. Not a product: only the tests link it.
         .target(name: "StepExportTestSupport", path: "Tests/StepExportTestSupport"),
         .testTarget(name: "StepExportTests", dependencies: [
-            "Threads", "Bytes", "Timestamps", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
+            "Threads", "Bytes", "Timestamps", "CVectorScan", "JSONScan", "Events", "StepRequest", "EventDump", "Selection",
             "Table", "CSVWriter", "ZipArchive", "XLSXWriter", "XLSXReader", "StepExport",
             "DumpGenerator", "FuzzTargets", "StepExportTestSupport",
         ]),

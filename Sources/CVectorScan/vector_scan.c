@@ -1,3 +1,3 @@
-// SwiftPM builds a C target from its source files; the code is all in the header, static
-// inline (see CVectorScan.h for why).
+// SwiftPM builds a C target from its source files; the code is all in the headers, static
+// inline (see StringScan.h for why).
 #include "CVectorScan.h"

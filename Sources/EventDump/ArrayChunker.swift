@@ -1,10 +1,13 @@
+import CVectorScan
 import JSONScan
 
 /// Cuts a `.json` file's stream — one JSON array of events (SPEC §1) — into chunks of whole
 /// elements for the scanning threads, as `LineChunker` does with lines, so that an array file is
 /// parsed on every core instead of one. A light structural pass (brackets, strings and their
 /// escapes; nothing else) finds where each element starts and ends, and each chunk carries that
-/// list; the scanning threads then parse each element strictly (`ChunkScanner`).
+/// list; the scanning threads then parse each element strictly (`ChunkScanner`). The pass runs
+/// on the reading thread, one for the whole file, so inside an element it takes 64-byte blocks
+/// at a time (`vector_scan_element_end`, in CVectorScan).
 ///
 /// The array's own syntax is checked here: the `[`, a `,` or `]` after each element, no trailing
 /// comma, nothing after the `]`. A break in it cannot be read past (where the next element starts
@@ -307,8 +310,33 @@ private struct ElementCutter {
             escaped = false
             i += 1
         }
+        // Where 64-byte blocks may be scanned again (after a block the vector pass left to this one).
+        var blocksFrom = i
         while i < n {
-            // Inside the element's brackets, eight bytes at a time while they hold no backslash.
+            // Inside the element's brackets, 64 bytes at a time (`vector_scan_element_end`).
+            if depth > 0 && i &+ 64 <= n && i >= blocksFrom {
+                var state = vector_element_state(depth: depth, in_string: inString ? 1 : 0, escaped: 0)
+                var at = 0
+                let end = vector_scan_element_end(b, i, n, &state, &at)
+                if end >= 0 {
+                    depth = 0
+                    inString = false
+                    i = end
+                    return i
+                }
+                depth = state.depth
+                inString = state.in_string != 0
+                // On from where the blocks stopped (the buffer's end, perhaps), past the byte a
+                // backslash escapes.
+                i = at
+                blocksFrom = at &+ 64
+                if state.escaped != 0 {
+                    i &+= 1
+                    if i > n { escaped = true }
+                }
+                continue
+            }
+            // Then eight bytes at a time while they hold no backslash.
             if depth > 0 && i &+ 8 <= n {
                 let word = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
                 if zeros(word ^ 0x5C5C_5C5C_5C5C_5C5C) == 0 {
