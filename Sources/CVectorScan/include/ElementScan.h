@@ -24,12 +24,12 @@ typedef struct {
 } vector_element_state;
 
 #if defined(__SSE2__)
-// Bit k set where byte k of the 64 at `p` equals `c`.
-static inline uint64_t vector_element_mask(const uint8_t *p, __m128i c) {
-    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), c));
-    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), c));
-    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), c));
-    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), c));
+// Bit k set where byte k of the 64 in `v0`…`v3` equals `c`.
+static inline uint64_t vector_element_bits(__m128i v0, __m128i v1, __m128i v2, __m128i v3, __m128i c) {
+    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, c));
+    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, c));
+    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v2, c));
+    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v3, c));
     return m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
 }
 #endif
@@ -66,8 +66,11 @@ static inline intptr_t vector_scan_element_end(const uint8_t *p, intptr_t i, int
     uint64_t escaped_in = (uint64_t)state->escaped;
     uint64_t inside_in = state->in_string ? ~0ull : 0;
     while (i + 64 <= end) {
-        const uint8_t *b = p + i;
-        uint64_t backslashes = vector_element_mask(b, backslash);
+        const __m128i v0 = _mm_loadu_si128((const __m128i *)(p + i));
+        const __m128i v1 = _mm_loadu_si128((const __m128i *)(p + i + 16));
+        const __m128i v2 = _mm_loadu_si128((const __m128i *)(p + i + 32));
+        const __m128i v3 = _mm_loadu_si128((const __m128i *)(p + i + 48));
+        uint64_t backslashes = vector_element_bits(v0, v1, v2, v3, backslash);
         uint64_t escaped;
         uint64_t escaped_out;
         if (backslashes == 0) {
@@ -82,24 +85,16 @@ static inline intptr_t vector_scan_element_end(const uint8_t *p, intptr_t i, int
             escaped = escape_and_terminal ^ (backslashes | escaped_in);
             escaped_out = (escape_and_terminal & backslashes) >> 63;
         }
-        uint64_t quotes = vector_element_mask(b, quote) & ~escaped;
+        uint64_t quotes = vector_element_bits(v0, v1, v2, v3, quote) & ~escaped;
         // Bit k: byte k is inside a string (an opening quote is, a closing one is not).
         uint64_t inside = vector_element_prefix_xor(quotes) ^ inside_in;
         if (backslashes & ~inside) {
             break;
         }
-        __m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)b), fold);
-        __m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(b + 16)), fold);
-        __m128i v2 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(b + 32)), fold);
-        __m128i v3 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(b + 48)), fold);
-        uint64_t opens = (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, open))
-            | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, open)) << 16)
-            | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v2, open)) << 32)
-            | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v3, open)) << 48);
-        uint64_t closes = (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, close))
-            | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, close)) << 16)
-            | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v2, close)) << 32)
-            | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v3, close)) << 48);
+        const __m128i f0 = _mm_or_si128(v0, fold), f1 = _mm_or_si128(v1, fold);
+        const __m128i f2 = _mm_or_si128(v2, fold), f3 = _mm_or_si128(v3, fold);
+        uint64_t opens = vector_element_bits(f0, f1, f2, f3, open);
+        uint64_t closes = vector_element_bits(f0, f1, f2, f3, close);
         opens &= ~inside;
         closes &= ~inside;
         uint64_t brackets = opens | closes;
