@@ -47,7 +47,8 @@ let package = Package(
         .target(name: "Bytes", dependencies: ["Threads"], swiftSettings: hotPath),
         // ISO 8601 parsing, UTC / zone formatting, Excel serials.
         .target(name: "Timestamps", swiftSettings: hotPath),
-        // The JSON string scanner's 16-byte loop, in C for its SSE2 intrinsics.
+        // Inner loops in C for their SSE2 intrinsics: the JSON string scanner's 16-byte loop and
+        // the array files' structural pass on 64-byte blocks.
         .target(name: "CVectorScan"),
         // Strict RFC 8259 scanning over raw bytes, and a small value tree for payloads and catalogs.
         .target(name: "JSONScan", dependencies: ["CVectorScan"], swiftSettings: hotPath),
