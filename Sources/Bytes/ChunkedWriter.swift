@@ -16,12 +16,17 @@ public final class ChunkedWriter {
     public static let chunkBytes = 1 << 20
 
     private let sink: OutputSink
+    /// The sink makes its own chunks (`OutputSink.gathersPieces`): pieces go straight to it.
+    private let sinkGathers: Bool
     /// Bytes not yet written: fewer than `chunkBytes` between calls.
     public let buffer = ByteBuffer(capacity: ChunkedWriter.chunkBytes + (64 << 10))
     /// Bytes passed to the sink so far.
     public private(set) var bytesWritten: Int64 = 0
 
-    public init(sink: OutputSink) { self.sink = sink }
+    public init(sink: OutputSink) {
+        self.sink = sink
+        sinkGathers = sink.gathersPieces
+    }
 
     /// Every byte given so far, written or not.
     public var bytesGiven: Int64 { bytesWritten + Int64(buffer.count) }
@@ -34,8 +39,17 @@ public final class ChunkedWriter {
         buffer.removeFirst(whole)
     }
 
-    /// Adds `bytes`: the buffer is topped up to a chunk first, then whole chunks go straight out.
+    /// Adds `bytes`: the buffer is topped up to a chunk first, then whole chunks go straight out
+    /// (to a sink that gathers pieces itself, what is buffered and then `bytes`).
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if sinkGathers {
+            if !buffer.isEmpty {
+                try emit(buffer.readable)
+                buffer.removeAll()
+            }
+            if bytes.count > 0 { try emit(bytes) }
+            return
+        }
         try writeWholeChunks()
         guard var p = bytes.baseAddress, bytes.count > 0 else { return }
         var left = bytes.count

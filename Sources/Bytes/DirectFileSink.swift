@@ -86,6 +86,9 @@ public final class DirectFileSink: OutputSink, @unchecked Sendable {
         return direct
     }
 
+    /// Pieces are copied into the chunk being filled, whatever their size.
+    public var gathersPieces: Bool { true }
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard var p = bytes.baseAddress else { return }
         var left = bytes.count

@@ -9,6 +9,13 @@ import Darwin
 /// Where finished bytes go. Writers batch their output into large pieces before calling this.
 public protocol OutputSink: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// Whether the sink gathers pieces of any size into whole chunks of its own
+    /// (`DirectFileSink`): a `ChunkedWriter` then hands each piece straight on, one copy fewer.
+    var gathersPieces: Bool { get }
+}
+
+extension OutputSink {
+    public var gathersPieces: Bool { false }
 }
 
 public struct OutputError: Error, CustomStringConvertible {

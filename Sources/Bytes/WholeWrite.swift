@@ -40,6 +40,62 @@ public enum WholeWrite {
         return nil
     }
 
+    /// Writes the bytes of `pieces`, one after the other, to `fd` at `offset` (`pwritev`, the
+    /// kernel gathering them: no copy into a buffer first), each call ending at a multiple of
+    /// `pieceBytes` in the file as the calls of `write` do. Returns nil once every byte is
+    /// written, else the `errno` of the write that failed.
+    public static func write(_ fd: Int32, gathering pieces: [iovec], at offset: Int64) -> Int32? {
+        var call: [iovec] = []
+        call.reserveCapacity(gatherCount)
+        var at = offset
+        // The first piece not wholly written, and how much of it is.
+        var first = 0
+        var written = 0
+        while true {
+            while first < pieces.count && pieces[first].iov_len == 0 { first += 1 }
+            guard first < pieces.count else { return nil }
+            let room = pieceBytes - Int(at % Int64(pieceBytes))
+            var want = 0
+            var i = first
+            var skip = written
+            call.removeAll(keepingCapacity: true)
+            while i < pieces.count && want < room && call.count < gatherCount {
+                let take = min(pieces[i].iov_len - skip, room - want)
+                call.append(iovec(iov_base: pieces[i].iov_base.map { $0 + skip }, iov_len: take))
+                want += take
+                if skip + take == pieces[i].iov_len {
+                    i += 1
+                    skip = 0
+                } else {
+                    skip += take
+                }
+            }
+            let n = pwritev(fd, call, Int32(call.count), off_t(at))
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return EIO }
+            at += Int64(n)
+            // Past the `n` bytes written (fewer than asked for, after a short write).
+            var left = n
+            while left > 0 {
+                let rest = pieces[first].iov_len - written
+                if left < rest {
+                    written += left
+                    left = 0
+                } else {
+                    left -= rest
+                    first += 1
+                    written = 0
+                }
+            }
+        }
+    }
+
+    /// The most pieces one `pwritev` takes (`IOV_MAX` on Linux).
+    static let gatherCount = 1024
+
     /// Writes all of `text`'s UTF-8 to `fd` at its position; nil once written, else the `errno`.
     public static func write(_ fd: Int32, _ text: String) -> Int32? {
         var text = text

@@ -158,6 +158,41 @@ final class BytesTests: XCTestCase {
         }
     }
 
+    /// Pieces gathered by the kernel (`pwritev`): empty ones, short ones, ones longer than
+    /// `WholeWrite.pieceBytes` and more of them than one call takes, at an offset that is not a
+    /// piece boundary: every byte arrives at its place, nothing more.
+    func testGatheredWritesPutEveryPieceInPlace() throws {
+        let folder = try TestPaths.temporaryDirectory(self)
+        var g = SeededRandom(seed: 41)
+        let piece = WholeWrite.pieceBytes
+        for round in 0..<6 {
+            let count = round == 0 ? 0 : g.int(1...3_000)
+            let pieces: [[UInt8]] = (0..<count).map { _ in
+                let length = g.chance(0.1) ? 0 : g.chance(0.02) ? g.int(piece - 1...3 * piece + 1) : g.int(1...700)
+                return (0..<length).map { _ in UInt8(g.int(0...255)) }
+            }
+            let offset = Int64(g.int(0...3 * piece))
+            let path = folder.appendingPathComponent("gathered-\(round)").path
+            let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            let storage = pieces.map { bytes -> UnsafeMutableRawBufferPointer in
+                let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+                bytes.withUnsafeBytes { p.copyMemory(from: $0) }
+                return p
+            }
+            defer { storage.forEach { $0.deallocate() } }
+            let vectors = zip(storage, pieces).map { iovec(iov_base: $0.baseAddress, iov_len: $1.count) }
+            XCTAssertNil(WholeWrite.write(fd, gathering: vectors, at: offset))
+            close(fd)
+            let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            // Nothing written (no piece, or only empty ones) leaves the file empty.
+            let data = Array(pieces.joined())
+            let expected = data.isEmpty ? [] : [UInt8](repeating: 0, count: Int(offset)) + data
+            XCTAssertEqual(written.count, expected.count, "round \(round)")
+            XCTAssertTrue(written == expected, "round \(round): the bytes differ")
+        }
+    }
+
     /// Pieces of random sizes, in files of sizes around the chunk size and across several chunks,
     /// written past the page cache and through it: every byte arrives, in order, nothing more.
     func testDirectSinkWritesEveryByteInOrder() throws {

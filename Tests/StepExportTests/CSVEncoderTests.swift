@@ -90,9 +90,11 @@ final class CSVEncoderTests: XCTestCase {
         }
     }
 
-    /// Records every write the writer makes.
+    /// Records every write the writer makes; `gathers`: as a sink that makes its own chunks.
     private final class WriteRecorder: OutputSink {
         var writes: [[UInt8]] = []
+        let gathersPieces: Bool
+        init(gathers: Bool = false) { gathersPieces = gathers }
         func write(_ bytes: UnsafeRawBufferPointer) throws { writes.append(Array(bytes)) }
     }
 
@@ -125,5 +127,25 @@ final class CSVEncoderTests: XCTestCase {
         for (i, w) in sink.writes.enumerated().dropLast() {
             XCTAssertEqual(w.count % ChunkedWriter.chunkBytes, 0, "write \(i): \(w.count) bytes")
         }
+    }
+
+    /// A sink that makes its own chunks (`DirectFileSink`) is handed the pieces as they come,
+    /// not copied into whole chunks first: the header, then every piece, in order.
+    func testASinkThatGathersPiecesGetsThemAsGiven() throws {
+        var g = SeededRandom(seed: 10)
+        let sink = WriteRecorder(gathers: true)
+        let writer = CSVWriter(sink: sink, options: CSVOptions())
+        try writer.writeHeader()
+        var pieces: [[UInt8]] = []
+        for _ in 0..<2_000 {
+            let length = g.chance(0.01) ? g.int(64 << 10...3 << 20) : g.int(1...600)
+            pieces.append((0..<length).map { _ in UInt8(g.int(0x20...0x7E)) })
+            try pieces.last!.withUnsafeBytes { try writer.write(encoded: $0, rows: 1) }
+        }
+        let total = try writer.finish()
+        XCTAssertEqual(sink.writes.count, 1 + pieces.count)
+        XCTAssertTrue(sink.writes[0].starts(with: Array("event_id,".utf8)))
+        XCTAssertTrue(Array(sink.writes.dropFirst()) == pieces, "the pieces differ")
+        XCTAssertEqual(total, sink.writes.reduce(0) { $0 + $1.count })
     }
 }
