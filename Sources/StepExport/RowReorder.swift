@@ -100,8 +100,10 @@ final class RowReorder {
         guard spillKept() else { return false }
         guard let runs else { return true }
         do {
-            try runs.finishWriting()
-            let readers = try runs.readers()
+            // Kept to the end of the merge: its reading thread stops when it goes.
+            let reading = try runs.readers()
+            defer { withExtendedLifetime(reading) {} }
+            let readers = reading.all
             // The total is known now: the display counts these rows as rows written after the scan.
             progress?.addRowsToWrite(min(runs.rows, order.limit))
             var sinceCount = 0

@@ -13,15 +13,22 @@ final class SpilledRunsTests: XCTestCase {
     /// `count` segments of `rows` rows each, of `rowBytes` bytes, with random keys (sorted within
     /// each segment, as the scanning threads hand them in); a row's bytes start with its number.
     private func segments(_ g: inout SeededRandom, count: Int, rows: Int, rowBytes: Int) -> [RowStream.Segment] {
+        segments(&g, count: count, rows: rows) { _ in rowBytes }
+    }
+
+    /// The same, each row `rowBytes(&g)` bytes long.
+    private func segments(_ g: inout SeededRandom, count: Int, rows: Int,
+                          rowBytes: (inout SeededRandom) -> Int) -> [RowStream.Segment] {
         var n = 0
         return (0..<count).map { _ in
             let segment = RowStream.Segment()
             segment.reset(rendering: true)
             for _ in 0..<rows {
                 let key = AnswerKey(timestamp: Timestamp(millis: Int64(g.int(0...1_000_000))), packedPosition: Int64(n))
-                guard segment.keep(key, eventBytes: rowBytes) else { continue }
+                let length = rowBytes(&g)
+                guard segment.keep(key, eventBytes: length) else { continue }
                 var text = Array(String(n).utf8)
-                text += Array(repeating: UInt8(ascii: "x"), count: rowBytes - text.count - 1) + [0x0A]
+                text += Array(repeating: UInt8(ascii: "x"), count: length - text.count - 1) + [0x0A]
                 segment.bytes.append(text)
                 segment.endRow()
                 n += 1
@@ -47,11 +54,12 @@ final class SpilledRunsTests: XCTestCase {
         for group in stride(from: 0, to: all.count, by: RowReorder.segmentsPerRun) {
             try spill.append(Array(all[group..<min(group + RowReorder.segmentsPerRun, all.count)]), limit: .max)
         }
-        try spill.finishWriting()
         let full = spill.allocatedBytes
         XCTAssertGreaterThan(full, 12 << 20)
 
-        let readers = try spill.readers()
+        let reading = try spill.readers()
+        defer { withExtendedLifetime(reading) {} }
+        let readers = reading.all
         var order = AnswerOrder(limit: nil)
         var previous: AnswerKey?
         var merged = 0
@@ -74,5 +82,76 @@ final class SpilledRunsTests: XCTestCase {
         // chunks where two runs meet go when both are read).
         XCTAssertLessThan(halfway, full * 3 / 4, "halfway: \(halfway) of \(full) bytes still held")
         XCTAssertLessThan(spill.allocatedBytes, Int64(ChunkedWriter.chunkBytes), "at the end: \(spill.allocatedBytes) bytes held")
+    }
+
+    /// Merges the runs of `spill`: each row's key and number, in the order they came.
+    private func merged(_ spill: SpilledRuns) throws -> [(key: AnswerKey, number: Int64?, bytes: Int)] {
+        let reading = try spill.readers()
+        defer { withExtendedLifetime(reading) {} }
+        let readers = reading.all
+        var order = AnswerOrder(limit: nil)
+        var rows: [(key: AnswerKey, number: Int64?, bytes: Int)] = []
+        try order.merge(sources: readers.count, head: { readers[$0].head }, emit: { i in
+            let text = String(decoding: readers[i].row.prefix { $0 != UInt8(ascii: "x") }, as: UTF8.self)
+            rows.append((readers[i].head!, Int64(text), readers[i].row.count))
+            try readers[i].advance()
+            return true
+        })
+        return rows
+    }
+
+    /// Rows bigger than a read buffer (at most 512 KiB) among small ones come back whole, in
+    /// order: the reading thread makes room for them.
+    func testRowsBiggerThanTheReadBuffersComeBackWhole() throws {
+        var g = SeededRandom(seed: 23)
+        let spill = try SpilledRuns(directory: try TestPaths.temporaryDirectory(self).path)
+        let all = segments(&g, count: 12, rows: 40) { g in g.chance(0.1) ? g.int(500 << 10...1_300 << 10) : g.int(20...3_000) }
+        var lengths: [Int64: Int] = [:]
+        for segment in all {
+            for r in 0..<segment.keys.count { lengths[segment.keys[r].position] = segment.range(of: r).count }
+        }
+        XCTAssertGreaterThan(lengths.values.filter { $0 > 512 << 10 }.count, 10)
+        for group in stride(from: 0, to: all.count, by: 4) {
+            try spill.append(Array(all[group..<group + 4]), limit: .max)
+        }
+        let rows = try merged(spill)
+        XCTAssertEqual(rows.count, 12 * 40)
+        XCTAssertEqual(zip(rows, rows.dropFirst()).filter { !($0.key < $1.key) }.count, 0, "out of order")
+        for row in rows {
+            XCTAssertEqual(row.number, row.key.position)
+            XCTAssertEqual(row.bytes, lengths[row.key.position], "row \(row.key.position)")
+        }
+    }
+
+    /// A spill file cut short or damaged (it is ours alone, but a disk can fail) ends the merge
+    /// with an error naming the file, not with a crash or a short answer.
+    func testACutOrDamagedSpillFileIsAnError() throws {
+        var g = SeededRandom(seed: 29)
+        let directory = try TestPaths.temporaryDirectory(self).path
+        func twoRuns() throws -> SpilledRuns {
+            let spill = try SpilledRuns(directory: directory)
+            let all = segments(&g, count: 8, rows: 200, rowBytes: 700)
+            try spill.append(Array(all[0..<4]), limit: .max)
+            try spill.append(Array(all[4..<8]), limit: .max)
+            return spill
+        }
+        for cut in [1, 23, 24, 25, 5_000] {
+            let spill = try twoRuns()
+            let size = try XCTUnwrap(spill.runs.last?.upperBound)
+            XCTAssertEqual(ftruncate(spill.fd, off_t(size - Int64(cut))), 0)
+            XCTAssertThrowsError(try merged(spill), "cut by \(cut)") { error in
+                XCTAssertTrue("\(error)".contains("the spill file in") && "\(error)".contains("shorter than written"), "\(error)")
+            }
+        }
+        // The last row's length running past its run's end; a negative length.
+        for (length, reason) in [(Int32(701), "a run ends inside a row"), (-5, "length is damaged")] {
+            let spill = try twoRuns()
+            var damaged = length
+            let header = spill.runs[1].upperBound - Int64(SpilledRuns.headerBytes + 700)
+            XCTAssertEqual(pwrite(spill.fd, &damaged, 4, off_t(header + 12)), 4)
+            XCTAssertThrowsError(try merged(spill), "length \(length)") { error in
+                XCTAssertTrue("\(error)".contains(reason), "\(error)")
+            }
+        }
     }
 }
