@@ -19,7 +19,8 @@
 #   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads (NDJSON and
 #      `.json` array chunks, ArrayChunkerTests), the golden
 #      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline,
-#      rows written during the scan, the output's writing thread (`DirectFileSink`, in BytesTests),
+#      rows written during the scan, the spilled runs read back a buffer ahead by a thread of their
+#      own (SpilledRunsTests), the output's writing thread (`DirectFileSink`, in BytesTests),
 #      and the locks, conditions and threads themselves (ThreadsTests).
 #
 # Usage: Tests/sanitizers.sh [address|thread]...   (default: both). Fails if any test fails or a
@@ -51,7 +52,7 @@ for kind in "${kinds[@]}"; do
         ;;
     thread)
         echo "== ThreadSanitizer: the parallel code"
-        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|ArrayChunkerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|BytesTests|ThreadsTests'
+        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|ArrayChunkerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|SpilledRunsTests|BytesTests|ThreadsTests'
         ;;
     *)
         echo "usage: $0 [address|thread]..." >&2
