@@ -28,9 +28,6 @@ public final class ChunkedWriter {
         sinkGathers = sink.gathersPieces
     }
 
-    /// Every byte given so far, written or not.
-    public var bytesGiven: Int64 { bytesWritten + Int64(buffer.count) }
-
     /// Writes the whole chunks of what was appended to `buffer`, keeping the rest there.
     public func writeWholeChunks() throws {
         let whole = buffer.count / ChunkedWriter.chunkBytes * ChunkedWriter.chunkBytes

@@ -1,5 +1,5 @@
-import EventDump
 import Bytes
+import EventDump
 import Selection
 import Threads
 import Timestamps
@@ -35,7 +35,9 @@ final class RunReaders {
         for reader in all { try reader.begin() }
     }
 
-    /// The filling thread stops (after the read it is in) whether the merge ended or failed.
+    /// The filling thread stops (after the read it is in) whether the merge ended or failed,
+    /// or a first read failed here (a class's `deinit` runs when its `init` throws after every
+    /// property is set; `SpilledRunsTests` counts the threads).
     deinit { filler.stop() }
 }
 

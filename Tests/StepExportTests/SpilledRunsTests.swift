@@ -143,6 +143,26 @@ final class SpilledRunsTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("the spill file in") && "\(error)".contains("shorter than written"), "\(error)")
             }
         }
+        // A run cut inside its first buffer: the readers fail as they start, and their reading
+        // thread ends (a server goes on after a failed export).
+        let threads = {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).filter {
+                (try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)) == "spill reader\n"
+            }.count
+        }
+        let before = threads()
+        for _ in 0..<3 {
+            let spill = try SpilledRuns(directory: directory)
+            try spill.append(segments(&g, count: 1, rows: 50, rowBytes: 700), limit: .max)
+            XCTAssertEqual(ftruncate(spill.fd, off_t(spill.runs[0].upperBound - 10)), 0)
+            XCTAssertThrowsError(try spill.readers()) { error in
+                XCTAssertTrue("\(error)".contains("shorter than written"), "\(error)")
+            }
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while threads() > before && Date() < deadline { usleep(10_000) }
+        XCTAssertLessThanOrEqual(threads(), before, "reading threads left running")
+
         // The last row's length running past its run's end; a negative length.
         for (length, reason) in [(Int32(701), "a run ends inside a row"), (-5, "length is damaged")] {
             let spill = try twoRuns()
