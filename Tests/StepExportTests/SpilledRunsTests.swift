@@ -57,35 +57,25 @@ final class SpilledRunsTests: XCTestCase {
         let full = spill.allocatedBytes
         XCTAssertGreaterThan(full, 12 << 20)
 
-        let reading = try spill.readers()
-        defer { withExtendedLifetime(reading) {} }
-        let readers = reading.all
-        var order = AnswerOrder(limit: nil)
-        var previous: AnswerKey?
-        var merged = 0
         var halfway: Int64 = 0
         let total = spill.rows
-        try order.merge(sources: readers.count, head: { readers[$0].head }, emit: { i in
-            let key = try XCTUnwrap(readers[i].head)
-            if let previous { XCTAssertLessThan(previous, key) }
-            previous = key
-            // The row is the one of that key (its number is the key's position).
-            let text = String(decoding: readers[i].row.prefix { $0 != UInt8(ascii: "x") }, as: UTF8.self)
-            XCTAssertEqual(Int64(text), key.position)
-            try readers[i].advance()
-            merged += 1
+        let rows = try merged(spill) { merged in
             if merged == total / 2 { halfway = spill.allocatedBytes }
-            return true
-        })
-        XCTAssertEqual(merged, 48 * 300)
+        }
+        XCTAssertEqual(zip(rows, rows.dropFirst()).filter { !($0.key < $1.key) }.count, 0, "out of order")
+        // Each row is the one of its key (its number is the key's position).
+        for row in rows { XCTAssertEqual(row.number, row.key.position) }
+        XCTAssertEqual(rows.count, 48 * 300)
         // Halfway through, a good part is given back already; at the end, nearly all of it (the
         // chunks where two runs meet go when both are read).
         XCTAssertLessThan(halfway, full * 3 / 4, "halfway: \(halfway) of \(full) bytes still held")
         XCTAssertLessThan(spill.allocatedBytes, Int64(ChunkedWriter.chunkBytes), "at the end: \(spill.allocatedBytes) bytes held")
     }
 
-    /// Merges the runs of `spill`: each row's key and number, in the order they came.
-    private func merged(_ spill: SpilledRuns) throws -> [(key: AnswerKey, number: Int64?, bytes: Int)] {
+    /// Merges the runs of `spill`: each row's key, number and length, in the order they came;
+    /// `afterEach` is told how many rows have come so far.
+    private func merged(_ spill: SpilledRuns, afterEach: (Int) -> Void = { _ in }) throws
+        -> [(key: AnswerKey, number: Int64?, bytes: Int)] {
         let reading = try spill.readers()
         defer { withExtendedLifetime(reading) {} }
         let readers = reading.all
@@ -95,6 +85,7 @@ final class SpilledRunsTests: XCTestCase {
             let text = String(decoding: readers[i].row.prefix { $0 != UInt8(ascii: "x") }, as: UTF8.self)
             rows.append((readers[i].head!, Int64(text), readers[i].row.count))
             try readers[i].advance()
+            afterEach(rows.count)
             return true
         })
         return rows
