@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "DumpGenerator", dependencies: ["Bytes", "CZlib", "Timestamps"]),
         // What each fuzzer in Fuzz/ runs on one input; FuzzCorpusTests replays the corpora through it.
         .target(name: "FuzzTargets", dependencies: [
-            "Bytes", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",
+            "Bytes", "CZlib", "ZlibStream", "JSONScan", "Events", "StepRequest", "EventDump", "Table", "CSVWriter", "Timestamps",
             "ZipArchive", "XLSXReader", "StepExport",
         ]),
         // `stepexport serve`: the API over HTTP (SPEC §11), on Hummingbird; the only target that needs it.

@@ -17,7 +17,7 @@
 #      check its exit status); the load and fault tests (2,000 requests, 60,000-event dumps, 10,000
 #      connections) would also take many minutes of CI's 90 under ASan. Not run under ASan yet.
 #   2. ThreadSanitizer: the tests of the parallel code — the dump scanner's threads (NDJSON and
-#      `.json` array chunks, ArrayChunkerTests), the golden
+#      `.json` array chunks, ArrayChunkerTests; the gzip CRC pieces they take, GzipCheckTests), the golden
 #      cases run with 1 and 2 threads, batch jobs written in parallel, the row-rendering pipeline,
 #      rows written during the scan, the spilled runs read back a buffer ahead by a thread of their
 #      own (SpilledRunsTests), the output's writing thread (`DirectFileSink`, in BytesTests),
@@ -52,7 +52,7 @@ for kind in "${kinds[@]}"; do
         ;;
     thread)
         echo "== ThreadSanitizer: the parallel code"
-        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|ArrayChunkerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|SpilledRunsTests|BytesTests|ThreadsTests'
+        swift test --scratch-path .build-tsan --sanitize=thread --filter 'DumpScannerTests|GzipCheckTests|ArrayChunkerTests|GoldenTests|BatchTests|RowPipelineTests|RowStreamTests|SpilledRunsTests|BytesTests|ThreadsTests'
         ;;
     *)
         echo "usage: $0 [address|thread]..." >&2

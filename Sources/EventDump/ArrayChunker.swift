@@ -24,9 +24,13 @@ struct ArrayChunker {
     /// Told of the file bytes read (compressed, for gzip) as each chunk goes out.
     var progress: ScanProgress?
 
-    func run(push: (ScanTask) -> Void) throws {
-        let source = try ByteSource(file: file)
-        var cutter = ElementCutter(index: index, pool: pool, compressed: source.isGzip)
+    /// Reads the file to its end; for a gzip file, returns the check that the scanning threads
+    /// complete (`GzipCheck`), to be asked once they have scanned every chunk.
+    func run(push: (ScanTask) -> Void) throws -> (check: GzipCheck, streamBytes: Int64)? {
+        let offered = GzipCheck()
+        let source = try ByteSource(file: file, check: offered)
+        let check = source.isGzip ? offered : nil
+        var cutter = ElementCutter(index: index, pool: pool, compressed: source.isGzip, check: check)
         var fileBytes = FileBytesReporter(source: source, progress: progress)
         defer { fileBytes.report() }
         func pushChunk(_ task: ScanTask) {
@@ -50,16 +54,23 @@ struct ArrayChunker {
         }
         if broken == nil { broken = cutter.end() }
         cutter.flush(push: pushChunk)
-        guard let broken else { return }
+        guard let broken else { return check.map { ($0, source.streamBytes) } }
         // A corrupt gzip stream further on outranks the break (as in `LineChunker`): the rest is
-        // read first, and a corrupt stream is thrown (and recorded at the file's start) instead.
-        if source.isGzip {
+        // read first (and its CRC taken), and a corrupt stream is thrown (and recorded at the
+        // file's start) instead.
+        if let check {
             let (scratch, capacity) = pool.take(minimum: pool.size)
             defer { pool.give(scratch, capacity: capacity) }
-            while try source.read(into: scratch, capacity: capacity) > 0 {}
+            while true {
+                let at = source.streamBytes
+                let n = try source.read(into: scratch, capacity: capacity)
+                if n == 0 { break }
+                check.add(scratch, count: n, at: at)
+            }
         }
         let location = MalformedEventLocation(file: file.relativePath, line: broken.line + 1, reason: broken.reason)
         errors.recordFatal(.malformedEvent(location), at: DumpPosition(file: index, offset: broken.offset))
+        return check.map { ($0, source.streamBytes) }
     }
 }
 
@@ -88,6 +99,9 @@ private struct ElementCutter {
     let index: Int32
     let pool: ChunkBuffers
     let compressed: Bool
+    /// The gzip file's check: the chunks carry it to the scanning threads, and the bytes dropped
+    /// here (an oversized element's) are added to it at once.
+    let check: GzipCheck?
 
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -115,10 +129,11 @@ private struct ElementCutter {
     /// Reads go in pieces of half a pooled buffer, so the element carried over always fits.
     private let step: Int
 
-    init(index: Int32, pool: ChunkBuffers, compressed: Bool) {
+    init(index: Int32, pool: ChunkBuffers, compressed: Bool, check: GzipCheck?) {
         self.index = index
         self.pool = pool
         self.compressed = compressed
+        self.check = check
         step = pool.size / 2
         (buffer, capacity) = pool.take(minimum: step)
     }
@@ -156,6 +171,7 @@ private struct ElementCutter {
             // The chunk takes the buffer (and gives it back to the pool once scanned): the
             // bookkeeping is done before it goes.
             let oversized = ElementChunk(chunk: chunk(count: 0, oversized: true), spans: [], firstLine: line)
+            check?.add(buffer, count: count, at: offset)
             line += newlineCount(buffer, count)
             offset += Int64(count)
             p = 0
@@ -212,11 +228,12 @@ private struct ElementCutter {
 
     private func chunk(count: Int, oversized: Bool) -> Chunk {
         Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, capacity: capacity, count: count, pool: pool,
-              oversized: oversized, compressed: compressed)
+              oversized: oversized, compressed: compressed, gzipCheck: check)
     }
 
     /// Drops the first `n` bytes of the buffer (an oversized element's), keeping the count of lines.
     private mutating func forget(_ n: Int) {
+        check?.add(buffer, count: n, at: offset)
         line += newlineCount(buffer, n)
         offset += Int64(n)
         buffer.update(from: buffer + n, count: count - n)

@@ -16,6 +16,10 @@ import ZlibStream
 /// 1032:1, and gets near it only on long runs of one byte; real NDJSON inflates 5–20:1 (the
 /// generator's events about 7:1, near-identical events about 50:1, the same tiny event repeated
 /// about 500:1), so no plausible dump is refused, and one under 1 GiB never is.
+///
+/// Given a `GzipCheck`, zlib does not check each member's CRC-32 and length: the source reads
+/// the trailer and hands it to the check, and the bytes' CRC is taken by whoever reads them
+/// (see `GzipCheck`). Without one, zlib checks as it inflates.
 final class ByteSource {
     private let fd: Int32
     private let path: String
@@ -23,17 +27,24 @@ final class ByteSource {
     /// The gzip stream, from the first member on (nil for a plain file).
     private var inflater: InflateStream?
     private var streamEnded = false
-    /// Compressed bytes read ahead of inflate: 1 MiB for a gzip file, none for a plain one (its
-    /// bytes go straight into the caller's buffers).
+    /// Compressed bytes read ahead of inflate: `gzipInputBytes` for a gzip file, none for a
+    /// plain one (its bytes go straight into the caller's buffers).
     private let input: UnsafeMutablePointer<UInt8>
+    static let gzipInputBytes = 1 << 20
     private let inputCapacity: Int
     private var inputCount = 0
     private var fileEOF = false
     /// Bytes read from the file so far (for gzip: compressed bytes).
     private(set) var fileBytes: Int64 = 0
+    /// Where each member's trailer goes, when zlib does not check it.
+    private let check: GzipCheck?
+    /// The last eight compressed bytes inflate consumed from earlier fills of `input`: a
+    /// member's trailer may begin there.
+    private var consumedTail = LastBytes()
 
-    init(file: DumpFile) throws {
+    init(file: DumpFile, check: GzipCheck? = nil) throws {
         path = file.relativePath
+        self.check = check
         let fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoDescription()) }
         self.fd = fd
@@ -47,7 +58,7 @@ final class ByteSource {
             throw DumpError.unreadable(path: file.relativePath, reason: reason)
         }
         isGzip = peeked == 2 && magic == (0x1F, 0x8B)
-        inputCapacity = isGzip ? 1 << 20 : 0
+        inputCapacity = isGzip ? ByteSource.gzipInputBytes : 0
         input = .allocate(capacity: inputCapacity)
         if isGzip {
             inputCount = try readFile(into: input, capacity: inputCapacity)
@@ -64,7 +75,8 @@ final class ByteSource {
 
     /// The largest stream read: positions pack a file's offsets into 40 bits (see `DumpPosition`).
     static let maxStreamBytes: Int64 = 1 << 40
-    private var streamBytes: Int64 = 0
+    /// Bytes of the stream (after decompression) read so far.
+    private(set) var streamBytes: Int64 = 0
 
     /// When a gzip stream is refused as a bomb (see the type's comment); tests lower it.
     struct BombGuard {
@@ -117,7 +129,7 @@ final class ByteSource {
         if let inflater {
             inflater.reset()
         } else {
-            guard let started = InflateStream(.gzip) else {
+            guard let started = InflateStream(.gzip, checksData: check == nil) else {
                 throw DumpError.corruptGzip(path: path, reason: "zlib could not start an inflate stream")
             }
             inflater = started
@@ -158,6 +170,13 @@ final class ByteSource {
                 continue
             case Z_STREAM_END:
                 streamEnded = true
+                if let check {
+                    // The trailer, CRC-32 then ISIZE (little-endian), is the last 8 bytes consumed.
+                    var last = consumedTail
+                    last.append(input, count: input.distance(to: stream.z.next_in!))
+                    check.memberEnded(at: streamBytes + Int64(produced), crc: UInt32(truncatingIfNeeded: last.bytes),
+                                      size: UInt32(truncatingIfNeeded: last.bytes >> 32))
+                }
             default:
                 let message = stream.z.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
                 throw DumpError.corruptGzip(path: path, reason: message)
@@ -169,11 +188,26 @@ final class ByteSource {
     /// Keeps the input inflate has not consumed yet and reads more of the file after it.
     private func refill() throws {
         let left = Int(stream.z.avail_in)
+        if let next = stream.z.next_in { consumedTail.append(input, count: input.distance(to: next)) }
         if left > 0, let next = stream.z.next_in, next != input { input.update(from: next, count: left) }
         var count = left
         if !fileEOF { count += try readFile(into: input + left, capacity: inputCapacity - left) }
         stream.z.next_in = input
         stream.z.avail_in = UInt32(count)
+    }
+}
+
+/// The last eight bytes of a stream appended to piece by piece, as a little-endian word: byte 0
+/// is the earliest of them.
+struct LastBytes {
+    private(set) var bytes: UInt64 = 0
+
+    mutating func append(_ p: UnsafePointer<UInt8>, count: Int) {
+        if count >= 8 {
+            bytes = UInt64(littleEndian: UnsafeRawPointer(p + count - 8).loadUnaligned(as: UInt64.self))
+            return
+        }
+        for i in 0..<count { bytes = bytes >> 8 | UInt64(p[i]) << 56 }
     }
 }
 

@@ -13,9 +13,12 @@ final class Chunk {
     let oversized: Bool
     /// Whether the file is gzip (its events cannot be read again from the file by offset).
     let compressed: Bool
+    /// The gzip file's check, which takes the CRC of these bytes before they are parsed (nil:
+    /// not gzip, or zlib checks as it inflates).
+    let gzipCheck: GzipCheck?
 
     init(file: Int32, ordinal: Int, offset: Int64, bytes: UnsafeMutablePointer<UInt8>, capacity: Int, count: Int,
-         pool: ChunkBuffers, oversized: Bool, compressed: Bool) {
+         pool: ChunkBuffers, oversized: Bool, compressed: Bool, gzipCheck: GzipCheck? = nil) {
         self.file = file
         self.ordinal = ordinal
         self.offset = offset
@@ -25,6 +28,7 @@ final class Chunk {
         self.count = count
         self.oversized = oversized
         self.compressed = compressed
+        self.gzipCheck = gzipCheck
     }
 
     deinit { pool.give(bytes, capacity: capacity) }

@@ -78,18 +78,17 @@ public enum DumpScanner {
             push(task)
         }
         var stopped = false
+        var gzipChecks: [(index: Int32, check: GzipCheck, streamBytes: Int64)] = []
         for (i, file) in files.enumerated() {
             let index = Int32(i)
             if options.shouldStop?() == true { stopped = true; break }
             if errors.currentCutoff() < DumpPosition(file: index, offset: 0) { break }
             do {
-                if file.isJSONArray {
-                    try ArrayChunker(file: file, index: index, pool: pool, errors: errors, progress: options.progress)
+                let gzip = file.isJSONArray
+                    ? try ArrayChunker(file: file, index: index, pool: pool, errors: errors, progress: options.progress)
                         .run(push: pushCounted)
-                } else {
-                    try LineChunker(file: file, index: index, pool: pool, progress: options.progress)
-                        .run(push: pushCounted)
-                }
+                    : try LineChunker(file: file, index: index, pool: pool, progress: options.progress).run(push: pushCounted)
+                if let (check, streamBytes) = gzip { gzipChecks.append((index, check, streamBytes)) }
             } catch let error as DumpError {
                 errors.recordFatal(error, at: DumpPosition(file: index, offset: 0))
             }
@@ -97,6 +96,13 @@ public enum DumpScanner {
         queue.close()
         group.wait()
         if stopped { throw ScanStopped() }
+        // Every chunk is scanned, so every CRC piece is in.
+        for (index, check, streamBytes) in gzipChecks {
+            if let problem = check.problem(streamBytes: streamBytes) {
+                errors.recordFatal(.corruptGzip(path: files[Int(index)].relativePath, reason: problem),
+                                   at: DumpPosition(file: index, offset: 0))
+            }
+        }
         if let failure = errors.failure(files: files) { throw failure }
         for store in stores { try store.finishWriting() }
         var report = ScanReport()

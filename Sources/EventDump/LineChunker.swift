@@ -9,8 +9,12 @@ struct LineChunker {
     /// Told of the file bytes read (compressed, for gzip) as each chunk goes out.
     var progress: ScanProgress?
 
-    func run(push: (ScanTask) -> Void) throws {
-        let source = try ByteSource(file: file)
+    /// Reads the file to its end; for a gzip file, returns the check that the scanning threads
+    /// complete (`GzipCheck`), to be asked once they have scanned every chunk.
+    func run(push: (ScanTask) -> Void) throws -> (check: GzipCheck, streamBytes: Int64)? {
+        let offered = GzipCheck()
+        let source = try ByteSource(file: file, check: offered)
+        let check = source.isGzip ? offered : nil
         var fileBytes = FileBytesReporter(source: source, progress: progress)
         defer { fileBytes.report() }
         // Read about half a buffer at a time, so the partial line carried over always fits.
@@ -23,7 +27,7 @@ struct LineChunker {
         func chunk(_ length: Int, oversized: Bool = false) -> ScanTask {
             fileBytes.report()
             return .lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, capacity: capacity,
-                         count: length, pool: pool, oversized: oversized, compressed: source.isGzip))
+                                count: length, pool: pool, oversized: oversized, compressed: source.isGzip, gzipCheck: check))
         }
 
         // A file once started is read to its end even when an earlier problem already decides the
@@ -43,7 +47,7 @@ struct LineChunker {
                 let n = try source.read(into: buffer + count, capacity: count > step ? capacity - count : step)
                 if n == 0 {
                     if count > 0 { push(chunk(count)) } else { pool.give(buffer, capacity: capacity) }
-                    return
+                    return check.map { ($0, source.streamBytes) }
                 }
                 count += n
                 // What was carried over holds no newline, so only the new bytes are searched.
@@ -57,11 +61,14 @@ struct LineChunker {
                     offset += Int64(length)
                     (buffer, capacity, count) = (next, nextCapacity, rest)
                 } else if count > DumpLimits.maxEventBytes {
+                    // The line's bytes are dropped unparsed, so their CRC is taken here.
+                    check?.add(buffer, count: count, at: offset)
                     push(chunk(0, oversized: true))
                     ordinal += 1
                     let (next, nextCapacity) = pool.take(minimum: step)
                     (buffer, capacity) = (next, nextCapacity)
-                    let skipped = try skipRestOfLine(source, into: buffer, step: step, carried: count, count: &count)
+                    let skipped = try skipRestOfLine(source, into: buffer, step: step, carried: count, count: &count,
+                                                     check: check, at: offset)
                     offset += skipped
                 }
             }
@@ -71,19 +78,22 @@ struct LineChunker {
         }
     }
 
-    /// Drops the rest of an oversized line: reads until its newline, leaving what follows the
-    /// newline at the start of `buffer`. Returns how many bytes the line took, newline included.
+    /// Drops the rest of an oversized line that starts at stream offset `start`: reads until its
+    /// newline, leaving what follows the newline at the start of `buffer`, and gives `check` the
+    /// dropped bytes. Returns how many bytes the line took, newline included.
     private func skipRestOfLine(_ source: ByteSource, into buffer: UnsafeMutablePointer<UInt8>, step: Int,
-                                carried: Int, count: inout Int) throws -> Int64 {
+                                carried: Int, count: inout Int, check: GzipCheck?, at start: Int64) throws -> Int64 {
         var skipped = Int64(carried)
         while true {
             let n = try source.read(into: buffer, capacity: step)
             if n == 0 { count = 0; return skipped }
             if let nl = firstNewline(buffer, n) {
+                check?.add(buffer, count: nl + 1, at: start + skipped)
                 count = n - nl - 1
                 buffer.update(from: buffer + nl + 1, count: count)
                 return skipped + Int64(nl + 1)
             }
+            check?.add(buffer, count: n, at: start + skipped)
             skipped += Int64(n)
         }
     }

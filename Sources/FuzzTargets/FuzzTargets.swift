@@ -1,5 +1,6 @@
 import Bytes
 import CSVWriter
+import CZlib
 import EventDump
 import Events
 import FoundationEssentials
@@ -10,6 +11,7 @@ import Table
 import Timestamps
 import XLSXReader
 import ZipArchive
+import ZlibStream
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -141,13 +143,16 @@ public enum FuzzTargets {
     /// first byte after a BOM and whitespace is `[`; for a gzip input, when its last byte is odd),
     /// else `events/a.ndjson`. It is scanned with one thread and whole-file chunks and with two
     /// threads and 7-byte chunks, with and without `--skip-invalid`: each pair must agree on the
-    /// events, their positions and the error.
+    /// events, their positions and the error. A gzip input must also fail on a wrong CRC-32 or
+    /// length in a trailer exactly when zlib's own check, as it inflates, says so: the scan checks
+    /// them itself, off the inflating thread (`GzipCheck`).
     public static func dumpReader(_ data: UnsafeRawBufferPointer) {
         let dump = FuzzDump.shared
         do {
             let name = looksLikeArray(data) ? "a.json" : "a.ndjson"
             let path = dump.write(data, at: "events/" + name)
             defer { unlink(path) }
+            let zlibVerdict = zlibCheck(data)
             let files: [DumpFile]
             do { files = try DumpFiles.list(dumpRoot: dump.root) } catch { fail("listing the fuzz dump: \(error)") }
             check(files.count == 1, "expected one event file, found \(files.count)")
@@ -155,6 +160,17 @@ public enum FuzzTargets {
                 var first: ScanOutcome?
                 for (threads, chunkSize) in [(1, 1 << 17), (2, 7)] {
                     let outcome = scan(files, threads: threads, chunkSize: chunkSize, skipInvalid: skipInvalid, dump: dump)
+                    let error = outcome.error ?? ""
+                    switch zlibVerdict {
+                    case .wrongTrailer:
+                        check(error.hasPrefix("Malformed gzip stream in events/\(name): "),
+                              "zlib finds a wrong trailer, the scan gives \(outcome.summary)")
+                    case .soundTrailers:
+                        check(!error.contains("incorrect data check") && !error.contains("incorrect length check")
+                              && !error.contains("CRC-32 check missed"), "zlib finds every trailer right, the scan gives \(error)")
+                    case .notGzip, .otherProblem:
+                        break
+                    }
                     if let first {
                         check(outcome == first, "\(name): \(threads) threads / \(chunkSize)-byte chunks disagree: "
                               + "\(outcome.summary) vs \(first.summary)")
@@ -162,6 +178,37 @@ public enum FuzzTargets {
                         first = outcome
                     }
                 }
+            }
+        }
+    }
+
+    enum ZlibVerdict { case notGzip, soundTrailers, wrongTrailer, otherProblem }
+
+    /// What zlib finds inflating a gzip input member after member, checking each trailer as it
+    /// goes: every trailer right (the input may end inside a member, or garbage follow one), a
+    /// wrong CRC-32 or length, or another problem first (which hides what the trailers hold).
+    private static func zlibCheck(_ data: UnsafeRawBufferPointer) -> ZlibVerdict {
+        guard data.count >= 2 && data[0] == 0x1F && data[1] == 0x8B else { return .notGzip }
+        guard let stream = InflateStream(.gzip) else { fail("zlib could not start an inflate stream") }
+        let outputBytes = 1 << 16
+        let output = UnsafeMutableRawPointer.allocate(byteCount: outputBytes, alignment: 1)
+        defer { output.deallocate() }
+        stream.setInput(data)
+        while true {
+            stream.setOutput(output, count: outputBytes)
+            switch stream.inflate() {
+            case Z_OK:
+                continue
+            case Z_STREAM_END:
+                guard stream.z.avail_in >= 2, stream.z.next_in[0] == 0x1F, stream.z.next_in[1] == 0x8B else {
+                    return .soundTrailers
+                }
+                stream.reset()
+            case Z_BUF_ERROR:
+                return .soundTrailers // the input ends inside a member
+            default:
+                let message = stream.z.msg.map { String(cString: $0) }
+                return message == "incorrect data check" || message == "incorrect length check" ? .wrongTrailer : .otherProblem
             }
         }
     }

@@ -12,19 +12,27 @@ public final class InflateStream {
     }
 
     public var z = z_stream()
+    private let checksData: Bool
 
     /// Nil when zlib cannot start a stream (out of memory, or a zlib build that does not match).
-    public init?(_ format: Format) {
+    /// `checksData: false` (gzip): zlib neither computes nor checks the CRC-32 and length in the
+    /// trailer (`inflateValidate`), for a caller that checks them itself; the trailer is still read.
+    public init?(_ format: Format, checksData: Bool = true) {
+        self.checksData = checksData
         let windowBits = format == .raw ? -MAX_WBITS : 16 + MAX_WBITS
         guard inflateInit2_(&z, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return nil
         }
+        if !checksData { inflateValidate(&z, 0) }
     }
 
     deinit { inflateEnd(&z) }
 
     /// Ready for the next stream of the same format (the next gzip member).
-    public func reset() { inflateReset(&z) }
+    public func reset() {
+        inflateReset(&z)
+        if !checksData { inflateValidate(&z, 0) }
+    }
 
     /// One `inflate` call without flushing: zlib's return code (`Z_OK`, `Z_STREAM_END`, `Z_BUF_ERROR`
     /// when it could make no progress, or an error).

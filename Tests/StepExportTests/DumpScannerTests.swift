@@ -17,21 +17,6 @@ final class RecordingVisitor: EventVisitor {
 }
 
 final class DumpScannerTests: XCTestCase {
-    private func makeDump(_ files: [String: Data]) throws -> String {
-        let root = try TestPaths.temporaryDirectory(self)
-        for (path, data) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url)
-        }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("events"), withIntermediateDirectories: true)
-        return root.path
-    }
-
-    private func event(_ id: String, _ extra: String = "") -> String {
-        "{\"id\":\"\(id)\",\"timestamp\":\"2022-11-03T10:00:00Z\"\(extra)}"
-    }
-
     /// Scans with several thread counts and tiny chunks; all must agree.
     private func scan(_ root: String, skipInvalid: Bool = false) throws -> (ids: [String], report: ScanReport) {
         var answers: [([String], ScanReport)] = []
@@ -69,13 +54,13 @@ final class DumpScannerTests: XCTestCase {
     }
 
     func testFileOrderAndFormats() throws {
-        let ndjson = "\u{FEFF}" + event("a1") + "\r\n\r\n   \n" + event("a2") + "\n"
-        let array = "[\n " + event("b1") + ",\n" + event("b2") + "\n]\n"
-        let root = try makeDump([
+        let ndjson = "\u{FEFF}" + scanEvent("a1") + "\r\n\r\n   \n" + scanEvent("a2") + "\n"
+        let array = "[\n " + scanEvent("b1") + ",\n" + scanEvent("b2") + "\n]\n"
+        let root = try makeScanDump([
             "events/b/x.json": Data(array.utf8),
             "events/a.ndjson": Data(ndjson.utf8),
-            "events/c.jsonl.gz": try gzip(Data((event("c1") + "\n").utf8)) + gzip(Data(event("c2").utf8)),
-            "events/B.ndjson": Data((event("upper") + "\n").utf8),
+            "events/c.jsonl.gz": try gzip(Data((scanEvent("c1") + "\n").utf8)) + gzip(Data(scanEvent("c2").utf8)),
+            "events/B.ndjson": Data((scanEvent("upper") + "\n").utf8),
             "events/notes.txt": Data("not events".utf8),
         ])
         let (ids, report) = try scan(root)
@@ -86,25 +71,25 @@ final class DumpScannerTests: XCTestCase {
     }
 
     func testGzipDetectedByMagicWhateverTheName() throws {
-        let root = try makeDump(["events/plain.ndjson": try gzip(Data((event("z") + "\n").utf8))])
+        let root = try makeScanDump(["events/plain.ndjson": try gzip(Data((scanEvent("z") + "\n").utf8))])
         XCTAssertEqual(try scan(root).ids, ["z"])
     }
 
     func testFirstMalformedEventIsNamedWithItsLine() throws {
-        var lines = (1...40).map { event("e\($0)") }
+        var lines = (1...40).map { scanEvent("e\($0)") }
         lines[24] = "{\"id\":\"bad\",\"timestamp\":12.5}"
         lines[31] = "not json"
-        let root = try makeDump(["events/a.ndjson": Data(lines.joined(separator: "\n").utf8)])
+        let root = try makeScanDump(["events/a.ndjson": Data(lines.joined(separator: "\n").utf8)])
         guard case .malformedEvent(let at)? = scanError(root) else { return XCTFail("expected a malformed event") }
         XCTAssertEqual(at.file, "events/a.ndjson")
         XCTAssertEqual(at.line, 25)
     }
 
     func testSkipInvalidCountsAndLocatesTheFirst() throws {
-        var lines = (1...30).map { event("e\($0)") }
+        var lines = (1...30).map { scanEvent("e\($0)") }
         lines[9] = "[1,2]"
         lines[19] = "{\"id\":\"x\"}"
-        let root = try makeDump(["events/a.ndjson": Data(lines.joined(separator: "\n").utf8)])
+        let root = try makeScanDump(["events/a.ndjson": Data(lines.joined(separator: "\n").utf8)])
         let (ids, report) = try scan(root, skipInvalid: true)
         XCTAssertEqual(ids.count, 28)
         XCTAssertEqual(report.skipped, 2)
@@ -113,16 +98,16 @@ final class DumpScannerTests: XCTestCase {
     }
 
     func testJSONArrayElementLines() throws {
-        let text = "[\n" + event("a") + ",\n\n  {\"id\":5,\n\"timestamp\":\"2022-11-03T10:00:00Z\"}\n]"
-        let root = try makeDump(["events/x.json": Data(text.utf8)])
+        let text = "[\n" + scanEvent("a") + ",\n\n  {\"id\":5,\n\"timestamp\":\"2022-11-03T10:00:00Z\"}\n]"
+        let root = try makeScanDump(["events/x.json": Data(text.utf8)])
         guard case .malformedEvent(let at)? = scanError(root) else { return XCTFail("expected a malformed event") }
         XCTAssertEqual(at.line, 4)
     }
 
     func testBrokenArraysFailEvenWhenSkipping() throws {
-        for text in ["", "{}", "[" + event("a"), "[" + event("a") + " " + event("b") + "]", "[" + event("a") + ",]",
-                     "[" + event("a") + "] x"] {
-            let root = try makeDump(["events/x.json": Data(text.utf8)])
+        for text in ["", "{}", "[" + scanEvent("a"), "[" + scanEvent("a") + " " + scanEvent("b") + "]", "[" + scanEvent("a") + ",]",
+                     "[" + scanEvent("a") + "] x"] {
+            let root = try makeScanDump(["events/x.json": Data(text.utf8)])
             var options = ScanOptions(skipInvalid: true)
             options.chunkSize = 16
             XCTAssertThrowsError(try DumpScanner.scan(files: DumpFiles.list(dumpRoot: root), visitors: [RecordingVisitor()],
@@ -133,28 +118,28 @@ final class DumpScannerTests: XCTestCase {
     }
 
     func testEmptyArrayIsNoEvents() throws {
-        let root = try makeDump(["events/x.json": Data(" [ ] \n".utf8)])
+        let root = try makeScanDump(["events/x.json": Data(" [ ] \n".utf8)])
         XCTAssertEqual(try scan(root).ids, [])
     }
 
     func testTruncatedAndCorruptGzipFail() throws {
-        let full = try gzip(Data(((1...200).map { event("e\($0)") }.joined(separator: "\n")).utf8))
+        let full = try gzip(Data(((1...200).map { scanEvent("e\($0)") }.joined(separator: "\n")).utf8))
         let truncated = full.prefix(full.count - 10)
         var corrupt = full
         corrupt[corrupt.count / 2] ^= 0xFF
         let trailing = full + Data([0x00, 0x01])
         for (name, data) in [("truncated", Data(truncated)), ("corrupt", corrupt), ("trailing", trailing)] {
-            let root = try makeDump(["events/a.ndjson.gz": data])
+            let root = try makeScanDump(["events/a.ndjson.gz": data])
             guard case .corruptGzip(let path, _)? = scanError(root) else { return XCTFail("\(name): expected corrupt gzip") }
             XCTAssertEqual(path, "events/a.ndjson.gz", name)
         }
     }
 
     func testOversizedLineIsMalformedWithoutReadingItWhole() throws {
-        var big = Data((event("a") + "\n").utf8)
+        var big = Data((scanEvent("a") + "\n").utf8)
         big.append(Data(repeating: UInt8(ascii: "x"), count: DumpLimits.maxEventBytes + 10))
-        big.append(Data(("\n" + event("b") + "\n").utf8))
-        let root = try makeDump(["events/a.ndjson": big])
+        big.append(Data(("\n" + scanEvent("b") + "\n").utf8))
+        let root = try makeScanDump(["events/a.ndjson": big])
         let (ids, report) = try scan(root, skipInvalid: true)
         XCTAssertEqual(ids, ["a", "b"])
         XCTAssertEqual(report.firstSkipped?.line, 2)
@@ -168,9 +153,9 @@ final class DumpScannerTests: XCTestCase {
     func testLinesAgreeWithParsingEachLineAlone() throws {
         var random = SeededRandom(seed: 11)
         let pieces = [
-            event("g"), event("g", ",\"dim5\":\"3\""), "", "   ", "\t", event("g") + " \t", event("g") + "\r",
+            scanEvent("g"), scanEvent("g", ",\"dim5\":\"3\""), "", "   ", "\t", scanEvent("g") + " \t", scanEvent("g") + "\r",
             "{\"id\":\"split\",", "\"timestamp\":\"2022-11-03T10:00:00Z\"}", "{\"id\":\"s2\",\"timestamp\":",
-            "\"2022-11-03T10:00:00Z\"}", event("g") + event("g"), event("g") + " x", "[1]", "{\"id\":\"x\"}",
+            "\"2022-11-03T10:00:00Z\"}", scanEvent("g") + scanEvent("g"), scanEvent("g") + " x", "[1]", "{\"id\":\"x\"}",
             "{\"id\":\"a\nb\",\"timestamp\":\"2022-11-03T10:00:00Z\"}", "{\"id\":\"g\",\"timestamp\":\"2022-11-03T10:00:00Z\"",
             "{\"id\":\"g\" , \"timestamp\" :\"2022-11-03T10:00:00Z\" }", "{\"timestamp\":1667469600000,\"value\":1e3}",
             "{\"timestamp\":1667469600000,\"value\":1", "{\"timestamp\":1667469600000,\"properties\":[\"a\",", "\"b\"]}",
@@ -179,7 +164,7 @@ final class DumpScannerTests: XCTestCase {
             var lines: [String] = []
             for _ in 0..<Int.random(in: 1...30, using: &random) {
                 var line = pieces.randomElement(using: &random)!
-                if line.hasPrefix(event("g")) { line = line.replacingOccurrences(of: "\"g\"", with: "\"g\(lines.count)\"") }
+                if line.hasPrefix(scanEvent("g")) { line = line.replacingOccurrences(of: "\"g\"", with: "\"g\(lines.count)\"") }
                 lines.append(line)
             }
             let text = lines.joined(separator: "\n") + (Bool.random(using: &random) ? "\n" : "")
@@ -204,7 +189,7 @@ final class DumpScannerTests: XCTestCase {
                     expectedErrors.append((number + 1, (error as? MalformedEvent)?.reason ?? "\(error)"))
                 }
             }
-            let root = try makeDump(["events/a.ndjson": Data(text.utf8)])
+            let root = try makeScanDump(["events/a.ndjson": Data(text.utf8)])
             let (ids, report) = try scan(root, skipInvalid: true)
             XCTAssertEqual(ids, expectedIDs, "round \(round):\n\(text)")
             XCTAssertEqual(report.skipped, expectedErrors.count, "round \(round):\n\(text)")
