@@ -9,9 +9,11 @@ public struct ScanOptions: Sendable {
     public var skipInvalid = false
     /// Bytes per chunk handed to a scanning thread (about; chunks end at a newline, or after an
     /// element of a `.json` array).
-    /// 2 MiB: as fast as 4 MiB (write-heavy CSV, 200,000 events, farm-bench median of 9: wall
-    /// ratio 0.98) with 17 MiB less peak memory, since up to 3 chunks per thread are in flight.
-    public var chunkSize = 2 << 20
+    /// 512 KiB: against 2 MiB, the reading thread's copy out of the page cache lands in buffers
+    /// the cache still holds (its share of a path scan's samples 22 → 12 %), and peak memory is
+    /// 6–13 MiB lower; with the deeper queue below as fast or faster on every layout
+    /// (Benchmarks/README.md, "Smaller chunks").
+    public var chunkSize = 512 << 10
     /// Counts the bytes read so far, for a progress display (nil: not counted).
     public var progress: ScanProgress?
     /// Asked before each event file: true ends the scan with `ScanStopped` (a server's client went away).
@@ -43,9 +45,11 @@ public enum DumpScanner {
         precondition(!visitors.isEmpty)
         let stores = visitors.indices.map { EventStore(index: $0, temporaryDirectory: options.temporaryDirectory) }
         let errors = ScanErrors(skipInvalid: options.skipInvalid)
-        let queue = WorkQueue<(number: Int, task: ScanTask)>(capacity: visitors.count)
+        // Four chunks a thread queued: with one, the threads waited on each other at every small
+        // chunk (the 1.6M-event path scan 7 % slower, in context switches).
+        let queue = WorkQueue<(number: Int, task: ScanTask)>(capacity: 4 * visitors.count)
         // Enough buffers for the queue, one per scanning thread and the one being filled.
-        let pool = ChunkBuffers(size: 2 * options.chunkSize, limit: visitors.count * 2 + 2)
+        let pool = ChunkBuffers(size: 2 * options.chunkSize, limit: visitors.count * 5 + 2)
         let counts = EventCounts()
         let group = DispatchGroup()
         for (visitor, store) in zip(visitors, stores) {

@@ -4,7 +4,7 @@ import Threads
 
 /// How far an export (or a batch) has got, for a progress display (SPEC §8: long runs on a
 /// terminal show progress). The scan and the writer loop add to it; a display reads it from
-/// another thread. Counting is cheap: the scan adds per 2 MiB chunk, the writer per batch of rows.
+/// another thread. Counting is cheap: the scan adds per 512 KiB chunk, the writer per batch of rows.
 public final class ExportProgress: @unchecked Sendable {
     /// Bytes of event data read so far.
     public let scan = ScanProgress()

@@ -22,10 +22,13 @@ import Timestamps
 /// that belongs before one already written ends the stream (`take` returns false) and the
 /// export scans again, spilling.
 final class RowReorder {
-    static let maximumSegments = 3
+    /// Twelve segments of 512 KiB chunks: 6 MiB of the dump, how late a row may come.
+    static let maximumSegments = 12
     /// Segments merged into one spilled run: runs of several 1 MiB chunks, so that the merge
     /// gives the spill file's memory back as it goes (`SpilledRuns`). Memory: this many
-    /// segments more at most (about 1 MiB each as CSV rows).
+    /// segments more at most (about 300 KB each as CSV rows). Eight, not the 32 that would keep
+    /// runs as long as with 2 MiB chunks: with 32 the flow CSV lost what 512 KiB chunks gained
+    /// (Benchmarks/README.md, "Smaller chunks").
     static let segmentsPerRun = 8
 
     private enum Mode { case undecided, straight, spilling }

@@ -110,7 +110,7 @@ final class RowStream: @unchecked Sendable {
         }
     }
 
-    /// 16 MiB: a 2 MiB chunk of events renders to far less; a huge `.json` file (one unit) may not.
+    /// 16 MiB: a 512 KiB chunk of events renders to far less; a huge `.json` file (one unit) may not.
     static let maximumSegmentBytes = 16 << 20
 
     private let window: Int

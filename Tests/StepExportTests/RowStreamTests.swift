@@ -108,12 +108,15 @@ final class RowStreamTests: XCTestCase {
     /// straight, so nothing late can make the stream give up.
     func testSegmentsOverlappingInTimeAreSpilledAndMerged() throws {
         var g = SeededRandom(seed: 5)
+        // The buffer chooses once it holds one segment more than it keeps: that segment's
+        // smallest key must come before segment 0's largest for the choice to spill.
+        let deciding = RowReorder.maximumSegments
         for round in 0..<200 {
-            let sizes = (0..<g.int(4...30)).map { _ in g.int(1...40) }
+            let sizes = (0..<g.int(deciding + 1...deciding + 27)).map { _ in g.int(1...40) }
             let keys = (0..<sizes.reduce(0, +)).map { _ in Int64(g.int(0...1_000)) }
-            // Segment 3's smallest key must come before segment 0's largest for the choice to spill.
-            let first = keys[0..<sizes[0]], fourth = keys[sizes[0..<3].reduce(0, +)..<sizes[0..<4].reduce(0, +)]
-            guard fourth.min()! < first.max()! else { continue }
+            let first = keys[0..<sizes[0]]
+            let last = keys[sizes[0..<deciding].reduce(0, +)..<sizes[0...deciding].reduce(0, +)]
+            guard last.min()! < first.max()! else { continue }
             let (written, runs) = try XCTUnwrap(reorder(keys, segments: sizes), "round \(round)")
             XCTAssertEqual(written, sortedIndexes(keys), "round \(round)")
             // Every segment spilled, a run for each `segmentsPerRun` of them.
