@@ -27,10 +27,9 @@ struct ArrayChunker {
     /// Reads the file to its end; for a gzip file, returns the check that the scanning threads
     /// complete (`GzipCheck`), to be asked once they have scanned every chunk.
     func run(push: (ScanTask) -> Void) throws -> (check: GzipCheck, streamBytes: Int64)? {
-        let offered = GzipCheck()
-        let source = try ByteSource(file: file, check: offered)
-        let check = source.isGzip ? offered : nil
-        var cutter = ElementCutter(index: index, pool: pool, compressed: source.isGzip, check: check)
+        let source = try ByteSource(file: file)
+        let check = source.gzipCheck
+        var cutter = ElementCutter(index: index, pool: pool, check: check)
         var fileBytes = FileBytesReporter(source: source, progress: progress)
         defer { fileBytes.report() }
         func pushChunk(_ task: ScanTask) {
@@ -98,8 +97,7 @@ private struct ElementCutter {
 
     let index: Int32
     let pool: ChunkBuffers
-    let compressed: Bool
-    /// The gzip file's check: the chunks carry it to the scanning threads, and the bytes dropped
+    /// The gzip file's check (nil: not gzip): the chunks carry it to the scanning threads, and the bytes dropped
     /// here (an oversized element's) are added to it at once.
     let check: GzipCheck?
 
@@ -129,10 +127,9 @@ private struct ElementCutter {
     /// Reads go in pieces of half a pooled buffer, so the element carried over always fits.
     private let step: Int
 
-    init(index: Int32, pool: ChunkBuffers, compressed: Bool, check: GzipCheck?) {
+    init(index: Int32, pool: ChunkBuffers, check: GzipCheck?) {
         self.index = index
         self.pool = pool
-        self.compressed = compressed
         self.check = check
         step = pool.size / 2
         (buffer, capacity) = pool.take(minimum: step)
@@ -228,7 +225,7 @@ private struct ElementCutter {
 
     private func chunk(count: Int, oversized: Bool) -> Chunk {
         Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, capacity: capacity, count: count, pool: pool,
-              oversized: oversized, compressed: compressed, gzipCheck: check)
+              oversized: oversized, gzipCheck: check)
     }
 
     /// Drops the first `n` bytes of the buffer (an oversized element's), keeping the count of lines.

@@ -17,9 +17,8 @@ import ZlibStream
 /// generator's events about 7:1, near-identical events about 50:1, the same tiny event repeated
 /// about 500:1), so no plausible dump is refused, and one under 1 GiB never is.
 ///
-/// Given a `GzipCheck`, zlib does not check each member's CRC-32 and length: the source reads
-/// the trailer and hands it to the check, and the bytes' CRC is taken by whoever reads them
-/// (see `GzipCheck`). Without one, zlib checks as it inflates.
+/// zlib does not check each member's CRC-32 and length: the source reads the trailer and hands
+/// it to its `gzipCheck`, and the bytes' CRC is taken by whoever reads them (see `GzipCheck`).
 final class ByteSource {
     private let fd: Int32
     private let path: String
@@ -36,15 +35,14 @@ final class ByteSource {
     private var fileEOF = false
     /// Bytes read from the file so far (for gzip: compressed bytes).
     private(set) var fileBytes: Int64 = 0
-    /// Where each member's trailer goes, when zlib does not check it.
-    private let check: GzipCheck?
+    /// A gzip file's check, told each member's trailer here (nil for a plain file).
+    let gzipCheck: GzipCheck?
     /// The last eight compressed bytes inflate consumed from earlier fills of `input`: a
     /// member's trailer may begin there.
     private var consumedTail = LastBytes()
 
-    init(file: DumpFile, check: GzipCheck? = nil) throws {
+    init(file: DumpFile) throws {
         path = file.relativePath
-        self.check = check
         let fd = open(file.absolutePath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DumpError.unreadable(path: file.relativePath, reason: errnoDescription()) }
         self.fd = fd
@@ -58,6 +56,7 @@ final class ByteSource {
             throw DumpError.unreadable(path: file.relativePath, reason: reason)
         }
         isGzip = peeked == 2 && magic == (0x1F, 0x8B)
+        gzipCheck = isGzip ? GzipCheck() : nil
         inputCapacity = isGzip ? ByteSource.gzipInputBytes : 0
         input = .allocate(capacity: inputCapacity)
         if isGzip {
@@ -129,7 +128,7 @@ final class ByteSource {
         if let inflater {
             inflater.reset()
         } else {
-            guard let started = InflateStream(.gzip, checksData: check == nil) else {
+            guard let started = InflateStream(.gzip, checksData: false) else {
                 throw DumpError.corruptGzip(path: path, reason: "zlib could not start an inflate stream")
             }
             inflater = started
@@ -170,13 +169,11 @@ final class ByteSource {
                 continue
             case Z_STREAM_END:
                 streamEnded = true
-                if let check {
-                    // The trailer, CRC-32 then ISIZE (little-endian), is the last 8 bytes consumed.
-                    var last = consumedTail
-                    last.append(input, count: input.distance(to: stream.z.next_in!))
-                    check.memberEnded(at: streamBytes + Int64(produced), crc: UInt32(truncatingIfNeeded: last.bytes),
-                                      size: UInt32(truncatingIfNeeded: last.bytes >> 32))
-                }
+                // The trailer, CRC-32 then ISIZE (little-endian), is the last 8 bytes consumed.
+                var last = consumedTail
+                last.append(input, count: input.distance(to: stream.z.next_in!))
+                gzipCheck?.memberEnded(at: streamBytes + Int64(produced), crc: UInt32(truncatingIfNeeded: last.bytes),
+                                       size: UInt32(truncatingIfNeeded: last.bytes >> 32))
             default:
                 let message = stream.z.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
                 throw DumpError.corruptGzip(path: path, reason: message)

@@ -11,14 +11,13 @@ final class Chunk {
     private let pool: ChunkBuffers
     /// A single line longer than the event limit, cut short: reported, never parsed.
     let oversized: Bool
-    /// Whether the file is gzip (its events cannot be read again from the file by offset).
-    let compressed: Bool
-    /// The gzip file's check, which takes the CRC of these bytes before they are parsed (nil:
-    /// not gzip, or zlib checks as it inflates).
+    /// The gzip file's check, which takes the CRC of these bytes (nil: not gzip).
     let gzipCheck: GzipCheck?
+    /// Whether the file is gzip (its events cannot be read again from the file by offset).
+    var compressed: Bool { gzipCheck != nil }
 
     init(file: Int32, ordinal: Int, offset: Int64, bytes: UnsafeMutablePointer<UInt8>, capacity: Int, count: Int,
-         pool: ChunkBuffers, oversized: Bool, compressed: Bool, gzipCheck: GzipCheck? = nil) {
+         pool: ChunkBuffers, oversized: Bool, gzipCheck: GzipCheck?) {
         self.file = file
         self.ordinal = ordinal
         self.offset = offset
@@ -27,11 +26,16 @@ final class Chunk {
         self.pool = pool
         self.count = count
         self.oversized = oversized
-        self.compressed = compressed
         self.gzipCheck = gzipCheck
     }
 
     deinit { pool.give(bytes, capacity: capacity) }
+
+    /// Gives a gzip file's check the CRC of these bytes. A scanning thread does it first, even
+    /// for a chunk past the scan's cutoff: a wrong CRC outranks the file's malformed events.
+    func addToGzipCheck() {
+        gzipCheck?.add(bytes, count: count, at: offset)
+    }
 }
 
 /// The elements of a `.json` array file that lie in one chunk: where each starts and ends in

@@ -20,8 +20,7 @@ struct ChunkScanner<V: EventVisitor> {
     }
 
     mutating func scan(_ chunk: Chunk) {
-        // Every byte, even of a chunk past the cutoff: a bad CRC outranks the file's events.
-        chunk.gzipCheck?.add(chunk.bytes, count: chunk.count, at: chunk.offset)
+        chunk.addToGzipCheck()
         guard DumpPosition(file: chunk.file, offset: chunk.offset) <= errors.currentCutoff() else { return }
         if chunk.oversized {
             errors.recordEvent(.init(position: DumpPosition(file: chunk.file, offset: chunk.offset), chunkOrdinal: chunk.ordinal,
@@ -76,7 +75,7 @@ struct ChunkScanner<V: EventVisitor> {
 
     mutating func scan(_ elements: ElementChunk) {
         let chunk = elements.chunk
-        chunk.gzipCheck?.add(chunk.bytes, count: chunk.count, at: chunk.offset)
+        chunk.addToGzipCheck()
         guard DumpPosition(file: chunk.file, offset: chunk.offset) <= errors.currentCutoff() else { return }
         func record(_ at: Int, _ reason: String) {
             // For a `.json` file the line is the file's own (`ScanErrors.EventProblem`).

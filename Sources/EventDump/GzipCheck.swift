@@ -8,8 +8,8 @@ import Threads
 /// member's trailer and tells it here (`memberEnded`), and each scanning thread takes the CRC of
 /// the chunk it is about to parse (`add`), while its bytes are coming into its cache anyway.
 /// After the scan, `problem()` combines the pieces (`crc32_combine`) member by member and
-/// compares them with the trailers. The bytes the reader drops unparsed (an oversized line) it
-/// adds itself.
+/// compares them with the trailers. The bytes the reader drops unparsed (an oversized line or
+/// element, an array's bytes after a break) it adds itself.
 ///
 /// A piece never spans two members: `add` cuts it at every member end inside it, which the
 /// reader has always told before the chunk holding it goes out.

@@ -12,9 +12,8 @@ struct LineChunker {
     /// Reads the file to its end; for a gzip file, returns the check that the scanning threads
     /// complete (`GzipCheck`), to be asked once they have scanned every chunk.
     func run(push: (ScanTask) -> Void) throws -> (check: GzipCheck, streamBytes: Int64)? {
-        let offered = GzipCheck()
-        let source = try ByteSource(file: file, check: offered)
-        let check = source.isGzip ? offered : nil
+        let source = try ByteSource(file: file)
+        let check = source.gzipCheck
         var fileBytes = FileBytesReporter(source: source, progress: progress)
         defer { fileBytes.report() }
         // Read about half a buffer at a time, so the partial line carried over always fits.
@@ -27,7 +26,7 @@ struct LineChunker {
         func chunk(_ length: Int, oversized: Bool = false) -> ScanTask {
             fileBytes.report()
             return .lines(Chunk(file: index, ordinal: ordinal, offset: offset, bytes: buffer, capacity: capacity,
-                                count: length, pool: pool, oversized: oversized, compressed: source.isGzip, gzipCheck: check))
+                                count: length, pool: pool, oversized: oversized, gzipCheck: check))
         }
 
         // A file once started is read to its end even when an earlier problem already decides the
