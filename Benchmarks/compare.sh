@@ -26,6 +26,7 @@ DUCKDB_VERSION=1.5.5
 
 mkdir -p "$WORK/dumps" "$WORK/out" "$WORK/logs"
 : >"$WORK/runs.tsv"
+: >"$WORK/event_bytes.tsv"
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
 
@@ -69,6 +70,12 @@ EXCEL_EXT=$(python3 -c 'import duckdb_extension_excel as e, glob, os; print(glob
 "$DUCKDB" --version | grep -q "v$DUCKDB_VERSION" || die "duckdb is not $DUCKDB_VERSION: $("$DUCKDB" --version)"
 LXW_PEER=$WORK/xlsxwriter_peer
 cc -O2 -o "$LXW_PEER" "$PEERS/xlsxwriter_peer.c" $(pkg-config --cflags --libs xlsxwriter)
+# The machine's own limits, measured in the same run (Benchmarks/README.md, "Physical limits").
+TOOLS=$ROOT/Benchmarks/tools
+cc -O2 -o "$WORK/memcpy_rate" "$TOOLS/memcpy_rate.c"
+cc -O2 -o "$WORK/inflate_check" "$TOOLS/inflate_check.c" -lz
+cc -O2 -o "$WORK/deflate_settings" "$TOOLS/deflate_settings.c" -lz
+cc -O2 -pthread -o "$WORK/direct_io" "$TOOLS/direct_io.c"
 
 if [[ -n "${STEPEXPORT:-}" ]]; then
     BIN=$STEPEXPORT
@@ -138,6 +145,23 @@ duck() {
 }
 rows_of() { [[ -f "$1" ]] && echo $(($(wc -l <"$1") - 1)) || echo "missing"; }
 ids_of() { [[ -f "$1" ]] && tail -n +2 "$1" | cut -d, -f1 || true; }
+# The limits: each prints milliseconds, the best of its tool's runs.
+# inflate_ms FILE.gz: zlib inflating the file as raw deflate, no check (the floor of any scan of it:
+# one gzip stream inflates on one core).
+inflate_ms() { "$WORK/inflate_check" raw "$1" 2>&1 | awk '{ v = $(NF - 1) + 0; if (!m || v < m) m = v } END { printf "%.0f", m }'; }
+# direct_write_ms BYTES: writing that many bytes (whole MiB, rounded up) past the page cache, 1 MiB
+# writes, and an fsync: what an export's output costs the disk. Best of three.
+direct_write_ms() {
+    local mib=$((($1 + 1048575) / 1048576)) best="" t
+    for _ in 1 2 3; do
+        t=$("$WORK/direct_io" writers "$mib" "$WORK/direct_io.test" 1024 1 | awk '{ printf "%.0f", $(NF - 3) * 1000 }')
+        [[ -z "$best" || $t -lt $best ]] && best=$t
+    done
+    rm -f "$WORK/direct_io.test"
+    echo "$best"
+}
+# share PART WHOLE: PART as a percentage of WHOLE.
+share() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b }'; }
 
 # generate EVENTS LAYOUT DIR: a dump in one of the layouts (Benchmarks/README.md): time (a file a
 # day, time order), flow (grouped by flow, one file), shuffled (one file), flow16 (grouped by flow,
@@ -178,6 +202,7 @@ for L in $LAYOUTS; do
     D=$WORK/dumps/$L-$EVENTS
     generate "$EVENTS" "$L" "$D"
     say "=== layout $L: $EVENTS events, $(du -sm "$D/events" | cut -f1) MB in $(find "$D/events" -type f | wc -l) files"
+    printf '%s\t%s\n' "$L" "$(find "$D/events" -type f -printf '%s\n' | awk '{ n += $1 } END { print n }')" >>"$WORK/event_bytes.tsv"
     csv_target=4; path_target=2
     if is_gzip "$L"; then csv_target=2; fi
 
@@ -212,6 +237,11 @@ for L in $LAYOUTS; do
     verdict "[$L] write-heavy CSV ≥ ${csv_target}× DuckDB" "$([[ $same_rows == 1 ]] && ge "$r" "$csv_target" || echo 0)" "$(x "$r") (rows as expected: $([[ $same_rows == 1 ]] && echo yes || echo NO))"
     if is_gzip "$L"; then
         r=$(ratio "$(median_ms "$L.path.duck")" "$(median_ms "$L.path.se")")
+        # What no scan of these files can go below, whatever the rest of it does.
+        floor=0
+        while IFS= read -r -d '' f; do floor=$((floor + $(inflate_ms "$f"))); done < <(find "$D/events" -name '*.gz' -print0)
+        budget=$(awk -v d="$(median_ms "$L.path.duck")" 'BEGIN { printf "%.0f", d / 2 }')
+        say "  limit: zlib inflating these files alone (one stream, one core, no check) takes $(secs "$floor"); 2× DuckDB's path scan leaves $(secs "$budget"), so inflating is $(share "$floor" "$budget") of it"
         verdict "[$L] gzip: path scan ≥ 2× DuckDB too" "$(ge "$r" 2)" "$(x "$r")"
     fi
     if [[ $L == time ]]; then
@@ -226,6 +256,11 @@ for L in $LAYOUTS; do
         same=0; cmp -s "$OUT/$L.wcsv.spill.csv" "$OUT/$L.wcsv.straight.csv" && same=1
         r=$(ratio "$sp" "$st")
         say "  rows spilled and merged (forced): $(secs "$sp"), written straight: $(secs "$st") (runs interleaved)"
+        # Spilled, the output can only be written once the scan is over; the disk sets how long.
+        bytes=$(stat -c %s "$OUT/$L.wcsv.spill.csv" 2>/dev/null || echo 0)
+        disk=$(direct_write_ms "$bytes")
+        budget=$(awk -v s="$st" 'BEGIN { printf "%.0f", s * 0.25 }')
+        say "  limit: writing the output's $((bytes / 1000000)) MB past the page cache and syncing it takes $(secs "$disk") on this disk; 1.25× leaves $(secs "$budget") after the straight export's time for all of it"
         verdict "[$L] rows written after the scan (spilled, merged) ≤ 1.25× during it, same bytes" "$([[ $same == 1 ]] && le "$r" 1.25 || echo 0)" "$(x "$r")"
     elif [[ -d "$MAIN/requests" ]]; then
         # This layout's rows go through the spill and the merge: against the same rows written
@@ -290,6 +325,36 @@ for L in $LAYOUTS; do
 done
 verdict "identical bytes in every layout (path scan, write-heavy CSV and XLSX against the time layout's)" "$([[ $compared -gt 0 ]] && echo "$same" || echo 0)" "$compared files compared"
 say ""
+# ---------------------------------------------------------------------------------------------
+# 5a. The machine's limits, same run: copying, deflating the sheet XML as the XLSX writer does,
+#     writing past the page cache; and how many event bytes a second the scan took in
+# ---------------------------------------------------------------------------------------------
+log "limits"
+say "Physical limits of this machine (same run)"
+while IFS= read -r line; do say "  $line"; done < <("$WORK/memcpy_rate")
+has_time=0; [[ " $LAYOUTS " == *" time "* ]] && has_time=1
+if [[ $has_time == 1 && -f "$OUT/time.wxlsx.se.xlsx" ]]; then
+    # The writer's own settings, read from the one place they are set.
+    deflate=$(sed -n '/static let defaultDeflate/,/))/p' "$ROOT/Sources/ZipArchive/ZipWriter.swift" | tr -cs '0-9' ' ')
+    python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml"))' \
+        "$OUT/time.wxlsx.se.xlsx" >"$WORK/sheet1.xml"
+    xml=$(stat -c %s "$WORK/sheet1.xml")
+    line=$("$WORK/deflate_settings" "$WORK/sheet1.xml" $deflate | awk -v n="$xml" '{ s = $(NF - 1) + 0; printf "%d MB at %.0f MB/s (%s)", n / 1e6, n / 1e6 / s, $0 }')
+    say "  zlib deflate, one core, the write-heavy sheet XML at the XLSX writer's settings: $line"
+    rm -f "$WORK/sheet1.xml"
+fi
+bytes=$(stat -c %s "$OUT/time.wcsv.se.csv" 2>/dev/null || echo 0)
+if [[ $has_time == 1 ]] && ((bytes > 0)); then
+    disk=$(direct_write_ms "$bytes")
+    say "  writing $((bytes / 1000000)) MB (the write-heavy CSV) past the page cache and syncing it: $(secs "$disk"), $(awk -v b="$bytes" -v m="$disk" 'BEGIN { printf "%.0f", b / 1000 / m }') MB/s"
+fi
+for L in $LAYOUTS; do
+    is_gzip "$L" && continue
+    p=$(median_ms "$L.path.se"); mb=$(awk -F'\t' -v l="$L" '$1 == l { print $2 }' "$WORK/event_bytes.tsv" 2>/dev/null)
+    [[ -n "$p" && -n "$mb" ]] && say "  [$L] the path scan took in $(awk -v b="$mb" -v m="$p" 'BEGIN { printf "%.0f", b / 1000 / m }') MB/s of event bytes (both cores)"
+done
+say ""
+
 # ---------------------------------------------------------------------------------------------
 # 5b. Batch: 20 requests in one `batch` run (one scan) against the same 20 as single exports
 # ---------------------------------------------------------------------------------------------
