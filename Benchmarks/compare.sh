@@ -350,8 +350,8 @@ if [[ $has_time == 1 ]] && ((bytes > 0)); then
 fi
 for L in $LAYOUTS; do
     is_gzip "$L" && continue
-    p=$(median_ms "$L.path.se"); mb=$(awk -F'\t' -v l="$L" '$1 == l { print $2 }' "$WORK/event_bytes.tsv" 2>/dev/null)
-    [[ -n "$p" && -n "$mb" ]] && say "  [$L] the path scan took in $(awk -v b="$mb" -v m="$p" 'BEGIN { printf "%.0f", b / 1000 / m }') MB/s of event bytes (both cores)"
+    p=$(median_ms "$L.path.se"); event_bytes=$(awk -F'\t' -v l="$L" '$1 == l { print $2 }' "$WORK/event_bytes.tsv" 2>/dev/null)
+    [[ -n "$p" && -n "$event_bytes" ]] && say "  [$L] the path scan took in $(awk -v b="$event_bytes" -v m="$p" 'BEGIN { printf "%.0f", b / 1000 / m }') MB/s of event bytes (both cores)"
 done
 say ""
 
